@@ -1,0 +1,3 @@
+from vibbench.cli import main
+
+main()

@@ -1,0 +1,374 @@
+"""The command line: a thin Typer layer over the library.
+
+Start-up speed matters (``vibbench --help`` should feel instant), so this module imports
+only Typer and the standard library; everything else is imported inside the command that
+needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from vibbench import __version__
+
+app = typer.Typer(
+    name="vibbench",
+    help=(
+        "Score a research institution's self-assessment against the VIB model "
+        "(rule design · resource coupling · project incubation).\n\n"
+        "对照比利时弗拉芒生物技术研究院（VIB）模式为科研机构的自评表打分（规则设计 · 资源耦合 · 项目孵化）。"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+rubric_app = typer.Typer(
+    help="List, show, validate and start rubrics. 查看、校验与新建评估框架。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rubric_app, name="rubric")
+
+_state = {"debug": bool(os.environ.get("VIBBENCH_DEBUG"))}
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Missing(str, Enum):
+    exclude = "exclude"
+    zero = "zero"
+
+
+class Aggregation(str, Enum):
+    arithmetic = "arithmetic"
+    geometric = "geometric"
+
+
+RubricOpt = Annotated[
+    str, typer.Option("--rubric", "-r", help="Bundled rubric name or YAML path. 内置框架名或 YAML 路径。")
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Output language. 输出语言。")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout. 输出文件。")
+]
+TopOpt = Annotated[int, typer.Option("--top", min=1, help="How many priorities to show. 显示的优先项数量。")]
+
+
+def _fail(lines: list[str]) -> NoReturn:
+    for line in lines:
+        sys.stderr.write(line + "\n")
+    raise typer.Exit(2)
+
+
+@contextmanager
+def _guard(lang: str = "en") -> Iterator[None]:
+    """Turn vibbench's errors into ``error: WHERE: WHAT — HOW TO FIX`` lines and exit 2."""
+    from vibbench.errors import VibbenchError
+
+    try:
+        yield
+    except VibbenchError as exc:
+        if _state["debug"]:
+            raise
+        _fail([p.render(lang) for p in exc.problems])
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except OSError as exc:
+        if _state["debug"]:
+            raise
+        where = exc.filename or "vibbench"
+        _fail([f"error: {where}: {exc.strerror or exc} — check the path and its permissions / 请检查路径与权限"])
+    except Exception as exc:  # a bug: still one line, never a dump of an institution's answers
+        if _state["debug"]:
+            raise
+        _fail(
+            [
+                f"error: vibbench: internal error ({type(exc).__name__}: {exc}) — rerun with --debug and "
+                "report it / 内部错误，请加 --debug 重试并反馈"
+            ]
+        )
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"vibbench {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version. 显示版本。"),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks (also VIBBENCH_DEBUG=1). 显示调试信息。")
+    ] = False,
+) -> None:
+    if debug:
+        _state["debug"] = True
+
+
+# --------------------------------------------------------------------------- score
+
+
+@app.command()
+def score(
+    assessment: Annotated[Path, typer.Argument(help="The filled-in workbook (.xlsx). 已填写的自评表。")],
+    rubric: RubricOpt = "vib",
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format. 输出格式。")] = Format.table,
+    output: OutputOpt = None,
+    lang: LangOpt = Lang.en,
+    top: TopOpt = 10,
+    missing: Annotated[
+        Missing, typer.Option("--missing", help="Unanswered: renormalise or score 0. 未答指标处理方式。")
+    ] = Missing.exclude,
+    aggregation: Annotated[
+        Aggregation, typer.Option("--aggregation", help="How scores combine. 汇总方式。")
+    ] = Aggregation.arithmetic,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", help="Exit 1 if the overall score is below this. 总分低于此值时返回 1。"),
+    ] = None,
+) -> None:
+    """Score a workbook against a rubric and show the gap to VIB. 为自评表打分并给出与 VIB 的差距。"""
+    with _guard(lang.value):
+        from vibbench.report import render
+        from vibbench.scoring.engine import ScoreOptions, score_file
+
+        opts = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
+        result = score_file(assessment, rubric, opts)
+        _warn_to_stderr(result, lang.value, format)
+        render.emit_result(result, format.value, lang.value, output)
+    _exit_for(result.overall.score, fail_under)
+
+
+def _warn_to_stderr(result: object, lang: str, format: Format) -> None:
+    # The table shows warnings itself; machine formats keep them in the output and stay quiet.
+    return None
+
+
+def _exit_for(overall: float | None, fail_under: float | None) -> None:
+    if fail_under is not None and (overall is None or overall < fail_under):
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- explain
+
+
+@app.command()
+def explain(
+    assessment: Annotated[Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。")],
+    id: Annotated[str, typer.Argument(help="Indicator, dimension or pillar id. 指标、维度或支柱编号。")],
+    rubric: RubricOpt = "vib",
+    lang: LangOpt = Lang.en,
+    missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
+    aggregation: Annotated[Aggregation, typer.Option("--aggregation")] = Aggregation.arithmetic,
+) -> None:
+    """Show step by step how one number was made. 逐步说明某个分数的计算过程。"""
+    with _guard(lang.value):
+        from vibbench.report.explain import explain as do_explain
+        from vibbench.scoring.engine import ScoreOptions, score_file
+
+        result = score_file(assessment, rubric, ScoreOptions(missing=missing.value, aggregation=aggregation.value))
+        sys.stdout.write(do_explain(result, id, lang.value))
+
+
+# --------------------------------------------------------------------------- report
+
+
+@app.command()
+def report(
+    assessment: Annotated[Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The Markdown file to write. 报告文件。")],
+    rubric: RubricOpt = "vib",
+    lang: LangOpt = Lang.en,
+    top: TopOpt = 10,
+    charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Draw SVG charts. 绘制图表。")] = True,
+    missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
+    aggregation: Annotated[Aggregation, typer.Option("--aggregation")] = Aggregation.arithmetic,
+) -> None:
+    """Write a Markdown report with charts and a reform roadmap. 生成含图表与改革路线图的报告。"""
+    with _guard(lang.value):
+        from vibbench.report.document import write_report
+        from vibbench.scoring.engine import ScoreOptions, score_file
+
+        opts = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
+        result = score_file(assessment, rubric, opts)
+        write_report(result, output, lang=lang.value, charts=charts)
+        sys.stderr.write(f"wrote {output}\n")
+
+
+# --------------------------------------------------------------------------- template
+
+
+@app.command()
+def template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx). 输出的空白自评表。")],
+    rubric: RubricOpt = "vib",
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Write a blank self-assessment workbook to fill in. 生成待填写的空白自评表。"""
+    with _guard(lang.value):
+        from vibbench.rubric.loader import load_rubric
+        from vibbench.workbook.template import write_template
+
+        write_template(load_rubric(rubric), output, lang=lang.value)
+        sys.stderr.write(f"wrote {output}\n")
+
+
+# --------------------------------------------------------------------------- compare / sensitivity
+
+
+@app.command()
+def compare(
+    paths: Annotated[list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。")],
+    rubric: RubricOpt = "vib",
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    output: OutputOpt = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel readers (default: CPUs). 并行数。")
+    ] = None,
+    lang: LangOpt = Lang.en,
+    missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
+    aggregation: Annotated[Aggregation, typer.Option("--aggregation")] = Aggregation.arithmetic,
+) -> None:
+    """Rank many institutions and track progress over years. 多机构排名与逐年进展。"""
+    with _guard(lang.value):
+        from vibbench.batch import run_compare
+        from vibbench.scoring.engine import ScoreOptions
+
+        code = run_compare(
+            paths,
+            rubric,
+            ScoreOptions(missing=missing.value, aggregation=aggregation.value),
+            format.value,
+            output,
+            jobs,
+            lang.value,
+        )
+    raise typer.Exit(code)
+
+
+@app.command()
+def sensitivity(
+    paths: Annotated[list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。")],
+    rubric: RubricOpt = "vib",
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Weight draws. 抽样次数。")] = 1000,
+    spread: Annotated[
+        float, typer.Option("--spread", min=0.0, max=1.0, help="Each weight × U[1-X, 1+X]. 权重扰动幅度。")
+    ] = 0.25,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed. 随机种子。")] = 0,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    output: OutputOpt = None,
+    top: TopOpt = 5,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1)] = None,
+    lang: LangOpt = Lang.en,
+    missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
+    aggregation: Annotated[Aggregation, typer.Option("--aggregation")] = Aggregation.arithmetic,
+) -> None:
+    """Would the verdict change under other reasonable weights? 权重敏感性分析。"""
+    with _guard(lang.value):
+        from vibbench.batch import run_sensitivity
+        from vibbench.scoring.engine import ScoreOptions
+
+        code = run_sensitivity(
+            paths,
+            rubric,
+            ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top),
+            samples,
+            spread,
+            seed,
+            format.value,
+            output,
+            jobs,
+            lang.value,
+        )
+    raise typer.Exit(code)
+
+
+# --------------------------------------------------------------------------- rubric
+
+
+@rubric_app.command("list")
+def rubric_list() -> None:
+    """List the bundled rubrics. 列出内置评估框架。"""
+    with _guard():
+        from vibbench.rubric.commands import list_text
+
+        sys.stdout.write(list_text())
+
+
+@rubric_app.command("show")
+def rubric_show(
+    rubric: Annotated[str, typer.Argument(help="Bundled name or YAML path. 框架名或路径。")] = "vib",
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Show a rubric's tree with effective weights and VIB references. 显示框架结构、有效权重与参照值。"""
+    with _guard(lang.value):
+        from vibbench.rubric.commands import show
+
+        show(rubric, lang.value)
+
+
+@rubric_app.command("validate")
+def rubric_validate(
+    path: Annotated[Path, typer.Argument(help="The rubric file. 框架文件。")],
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Check a rubric file and list every problem. 校验框架文件并列出全部问题。"""
+    with _guard(lang.value):
+        from vibbench.rubric.commands import validate
+
+        sys.stdout.write(validate(path, lang.value))
+
+
+@rubric_app.command("init")
+def rubric_init(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write. 输出文件。")],
+    extends: Annotated[str, typer.Option("--extends", help="The rubric to start from. 继承的框架。")] = "vib",
+) -> None:
+    """Write a commented starter rubric that extends another. 生成带注释的继承式框架起始文件。"""
+    with _guard():
+        from vibbench.rubric.commands import init
+
+        init(extends, output)
+        sys.stderr.write(f"wrote {output}\n")
+
+
+@rubric_app.command("schema")
+def rubric_schema() -> None:
+    """Print the JSON Schema of the rubric format. 输出框架格式的 JSON Schema。"""
+    with _guard():
+        import json
+
+        from vibbench.rubric.schema import json_schema
+
+        sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

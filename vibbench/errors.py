@@ -1,0 +1,67 @@
+"""One error hierarchy. Only ``cli.py`` turns these into ``error: WHERE: WHAT — HOW TO FIX`` and exit 2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vibbench.text import Text
+
+EXIT_OK = 0
+EXIT_BELOW_THRESHOLD = 1
+EXIT_BAD_INPUT = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, with where it is and how to fix it."""
+
+    where: str
+    """File, and when known the sheet and cell (``a.xlsx:Responses!D14``) or line (``my.yaml:42``)."""
+    what: Text
+    """What is wrong."""
+    fix: Text
+    """How to fix it."""
+
+    def render(self, lang: str = "en") -> str:
+        return f"error: {self.where}: {self.what.get(lang)} — {self.fix.get(lang)}"
+
+
+class VibbenchError(Exception):
+    """Bad usage or bad input. Carries every problem found, so all are reported together."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+    @classmethod
+    def one(cls, where: str, what: Text, fix: Text) -> VibbenchError:
+        return cls([Problem(where, what, fix)])
+
+
+class RubricError(VibbenchError):
+    """A rubric file cannot be used."""
+
+
+class WorkbookError(VibbenchError):
+    """A workbook cannot be read or contains answers that cannot be trusted."""
+
+
+class UsageError(VibbenchError):
+    """Options that do not fit together, or a path that does not exist."""
+
+
+@dataclass
+class ProblemList:
+    """Collects problems while reading an input, raises them together at the end."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, where: str, what: Text, fix: Text) -> None:
+        self.problems.append(Problem(where, what, fix))
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def raise_if_any(self, kind: type[VibbenchError]) -> None:
+        if self.problems:
+            raise kind(self.problems)

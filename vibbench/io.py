@@ -1,0 +1,46 @@
+"""Writing outputs: atomically (temporary file in the same folder, then rename)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from vibbench.errors import UsageError
+from vibbench.text import T
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so that an interrupted run leaves no half-written file."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError.one(
+            str(path),
+            T("the output folder does not exist", "输出文件夹不存在"),
+            T(f"create '{folder}' first or choose another --output", f"请先创建 '{folder}' 或另选 --output"),
+        )
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def emit(text: str, output: Path | None) -> None:
+    """The result: to ``output`` when given, else to standard output."""
+    if output is not None:
+        write_atomic(output, text)
+        return
+    sys.stdout.write(text)
+    if text and not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()

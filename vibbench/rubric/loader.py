@@ -1,0 +1,717 @@
+"""Read a rubric file: safe YAML with line numbers, ``extends``, validation, caching.
+
+Every problem is reported with its ``file:line`` and all problems are reported together.
+A validated rubric is cached by content hash (``$VIBBENCH_CACHE_DIR``, else the user's
+cache folder), so commands that only *use* a rubric never import pydantic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vibbench import __version__
+from vibbench.errors import Problem, ProblemList, RubricError, UsageError
+from vibbench.rubric.model import Rubric, build
+from vibbench.text import T, Text
+
+try:  # libyaml's C loader is ~10x faster on a large rubric
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_OVERLAY_KEYS = ("extends", "weights", "remove")
+_CHILDREN = {"pillars": "dimensions", "dimensions": "indicators", "indicators": None}
+
+
+class _LocKey:
+    """Sentinel dictionary key under which a mapping keeps where it and its keys stand."""
+
+    def __repr__(self) -> str:
+        return "<loc>"
+
+
+LOC: Any = _LocKey()
+
+
+class Loc:
+    __slots__ = ("file", "line", "keys")
+
+    def __init__(self, file: str, line: int) -> None:
+        self.file = file
+        self.line = line
+        self.keys: dict[Any, tuple[str, int]] = {}
+
+    def where(self, key: Any = None) -> str:
+        file, line = self.keys.get(key, (self.file, self.line)) if key is not None else (
+            self.file,
+            self.line,
+        )
+        return f"{file}:{line}"
+
+
+class LocList(list[Any]):
+    """A YAML sequence that remembers the line of each item."""
+
+    loc: Loc
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+# --------------------------------------------------------------------------- bundled rubrics
+
+
+def bundled_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    inside = here / "rubrics"  # installed wheel: hatchling force-includes rubrics/ here
+    if inside.is_dir():
+        return inside
+    return here.parent / "rubrics"  # a source checkout (editable install)
+
+
+def bundled_names() -> list[str]:
+    d = bundled_dir()
+    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
+
+
+def resolve(spec: str, relative_to: Path | None = None) -> Path:
+    """A bundled rubric's name (``vib``) or a path (relative to ``relative_to``'s folder)."""
+    if "/" not in spec and "\\" not in spec and not spec.endswith((".yaml", ".yml")):
+        candidate = bundled_dir() / f"{spec}.yaml"
+        if candidate.is_file():
+            return candidate
+    path = Path(spec)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to.parent / path
+    if not path.is_file():
+        names = ", ".join(bundled_names()) or "-"
+        raise UsageError.one(
+            display_path(path) if relative_to is None else f"{display_path(relative_to)}",
+            T(f"no rubric file or bundled rubric named '{spec}'", f"找不到名为 '{spec}' 的评估框架文件或内置框架"),
+            T(
+                f"give a path to a YAML file or one of the bundled names: {names}",
+                f"请给出 YAML 文件路径，或使用内置框架名称：{names}",
+            ),
+        )
+    return path
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList) -> Any:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != _MAP:
+            problems.add(
+                f"{file}:{line}",
+                T(f"YAML tag '{node.tag}' is not allowed", f"不允许使用 YAML 标签 '{node.tag}'"),
+                T("remove the tag; rubrics hold plain data only", "删除该标签；评估框架只能包含普通数据"),
+            )
+            return None
+        loader.flatten_mapping(node)
+        out: dict[Any, Any] = {}
+        loc = Loc(file, line)
+        for k_node, v_node in node.value:
+            key = _build_node(k_node, loader, file, problems)
+            kline = k_node.start_mark.line + 1
+            if isinstance(key, (dict, list)) or key is None and not isinstance(k_node, yaml.ScalarNode):
+                problems.add(f"{file}:{kline}", T("a key must be plain text", "键必须是普通文本"), T("rewrite the key", "请改写该键"))
+                continue
+            if key in out:
+                problems.add(
+                    f"{file}:{kline}",
+                    T(f"duplicate key '{key}'", f"重复的键 '{key}'"),
+                    T(
+                        f"keep only one '{key}' (the first is at line {loc.keys[key][1]})",
+                        f"只保留一个 '{key}'（第一个在第 {loc.keys[key][1]} 行）",
+                    ),
+                )
+            out[key] = _build_node(v_node, loader, file, problems)
+            loc.keys[key] = (file, kline)
+        out[LOC] = loc
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _SEQ:
+            problems.add(
+                f"{file}:{line}",
+                T(f"YAML tag '{node.tag}' is not allowed", f"不允许使用 YAML 标签 '{node.tag}'"),
+                T("remove the tag; rubrics hold plain data only", "删除该标签；评估框架只能包含普通数据"),
+            )
+            return None
+        seq = LocList()
+        seq.loc = Loc(file, line)
+        for i, item in enumerate(node.value):
+            seq.append(_build_node(item, loader, file, problems))
+            seq.loc.keys[i] = (file, item.start_mark.line + 1)
+        return seq
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        problems.add(
+            f"{file}:{line}",
+            T(f"cannot read this value ({_first_line(exc)})", f"无法读取该值（{_first_line(exc)}）"),
+            T("use plain YAML scalars only; tags such as !!python/... are refused", "只能使用普通 YAML 标量；!!python/... 等标签会被拒绝"),
+        )
+        return None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "problem", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
+    """Safe-load YAML keeping each mapping's and key's line (under the ``LOC`` key)."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _build_node(node, loader, file, problems)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problems.add(
+            f"{file}:{line}",
+            T(f"not valid YAML: {_first_line(exc)}", f"不是有效的 YAML：{_first_line(exc)}"),
+            T("fix the syntax at that line (indentation, quotes, colons)", "请修正该行的语法（缩进、引号、冒号）"),
+        )
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(f"{file}:1", T(f"not valid YAML: {_first_line(exc)}", f"不是有效的 YAML：{_first_line(exc)}"), T("fix the syntax", "请修正语法"))
+        return None
+    finally:
+        loader.dispose()
+
+
+def strip(data: Any) -> Any:
+    """A plain copy without the location bookkeeping."""
+    if isinstance(data, dict):
+        return {k: strip(v) for k, v in data.items() if k is not LOC}
+    if isinstance(data, list):
+        return [strip(v) for v in data]
+    return data
+
+
+def where(node: Any, key: Any = None, default: str = "?") -> str:
+    if isinstance(node, dict) and isinstance(node.get(LOC), Loc):
+        return str(node[LOC].where(key))
+    if isinstance(node, LocList):
+        return node.loc.where(key)
+    return default
+
+
+# --------------------------------------------------------------------------- extends
+
+
+def _read_file(path: Path, stack: list[Path], problems: ProblemList, deps: list[tuple[str, str]]) -> Any:
+    file = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RubricError.one(
+            file,
+            T(f"cannot read the rubric ({exc.strerror})", f"无法读取评估框架（{exc.strerror}）"),
+            T("check the path and its permissions", "请检查路径与权限"),
+        ) from None
+    deps.append((str(path.resolve()), hashlib.sha256(raw).hexdigest()))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RubricError.one(file, T("the rubric is not UTF-8 text", "评估框架不是 UTF-8 文本"), T("save it as UTF-8", "请另存为 UTF-8 编码")) from None
+    data = parse_yaml(text, file, problems)
+    if data is None:
+        if not problems:
+            problems.add(f"{file}:1", T("the rubric is empty", "评估框架为空"), T("start from `vibbench rubric init --extends vib`", "可用 `vibbench rubric init --extends vib` 生成起始文件"))
+        return None
+    if not isinstance(data, dict):
+        problems.add(f"{file}:1", T("a rubric must be a YAML mapping", "评估框架必须是 YAML 映射"), T("start from `vibbench rubric init --extends vib`", "可用 `vibbench rubric init --extends vib` 生成起始文件"))
+        return None
+    base_spec = data.get("extends")
+    if base_spec is None:
+        return data
+    if not isinstance(base_spec, str):
+        problems.add(where(data, "extends"), T("`extends` must be a rubric name or path", "`extends` 必须是评估框架名称或路径"), T("write e.g. `extends: vib`", "例如写 `extends: vib`"))
+        return data
+    try:
+        base_path = resolve(base_spec, relative_to=path).resolve()
+    except UsageError as exc:
+        p = exc.problems[0]
+        problems.add(where(data, "extends"), p.what, p.fix)
+        return None
+    if base_path in stack:
+        chain = " → ".join(display_path(p) for p in [*stack[stack.index(base_path):], base_path])
+        problems.add(
+            where(data, "extends"),
+            T(f"`extends` cycle: {chain}", f"`extends` 形成循环：{chain}"),
+            T("make one of these rubrics stop extending the other", "请让其中一个框架不再继承另一个"),
+        )
+        return None
+    base = _read_file(base_path, [*stack, base_path], problems, deps)
+    if base is None:
+        return None
+    return apply_overlay(base, data, problems)
+
+
+def _find(items: Any, ident: Any) -> dict[Any, Any] | None:
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict) and item.get("id") == ident:
+                return item
+    return None
+
+
+def _merge_list(base: Any, over: Any, child: str | None) -> Any:
+    if not isinstance(base, list) or not isinstance(over, list):
+        return over
+    for item in over:
+        target = _find(base, item.get("id")) if isinstance(item, dict) else None
+        if target is None:
+            base.append(item)
+        else:
+            _merge_item(target, item, child)
+    return base
+
+
+def _merge_item(base: dict[Any, Any], over: dict[Any, Any], child: str | None) -> None:
+    for key, value in over.items():
+        if key is LOC:
+            continue
+        if child is not None and key == child:
+            base[key] = _merge_list(base.get(key), value, _CHILDREN.get(child))
+        elif key == "levels" and isinstance(base.get(key), dict) and isinstance(value, dict):
+            base[key].update(value)
+        else:
+            base[key] = value
+        base[LOC].keys[key] = over[LOC].keys[key]
+
+
+def _walk_nodes(data: dict[Any, Any]) -> list[tuple[dict[Any, Any], list[Any]]]:
+    """Every pillar, dimension and indicator with the list that holds it."""
+    found: list[tuple[dict[Any, Any], list[Any]]] = []
+
+    def visit(items: Any, child: str | None) -> None:
+        if not isinstance(items, list):
+            return
+        for item in items:
+            if isinstance(item, dict):
+                found.append((item, items))
+                if child:
+                    visit(item.get(child), _CHILDREN.get(child))
+
+    visit(data.get("pillars"), "dimensions")
+    return found
+
+
+def _indicator_ids(node: dict[Any, Any]) -> list[str]:
+    if "type" in node or "indicators" not in node and "dimensions" not in node:
+        return [node.get("id")] if isinstance(node.get("id"), str) else []
+    out: list[str] = []
+    for key in ("dimensions", "indicators"):
+        for child in node.get(key) or []:
+            if isinstance(child, dict):
+                out.extend(_indicator_ids(child))
+    return out
+
+
+def apply_overlay(base: dict[Any, Any], over: dict[Any, Any], problems: ProblemList) -> dict[Any, Any]:
+    """Apply what an extending rubric says (texts, additions, ``weights``, ``remove``) to its base."""
+    for key, value in over.items():
+        if key is LOC or key in _OVERLAY_KEYS:
+            continue
+        if key in ("pillars", "checks"):
+            base[key] = _merge_list(base.get(key), value, "dimensions" if key == "pillars" else None)
+        elif key == "themes" and isinstance(base.get(key), dict) and isinstance(value, dict):
+            base[key].update(value)
+        else:
+            base[key] = value
+        base[LOC].keys[key] = over[LOC].keys[key]
+    _apply_weights_and_removals(base, over, problems)
+    return base
+
+
+def _apply_weights_and_removals(data: dict[Any, Any], spec: dict[Any, Any], problems: ProblemList) -> None:
+    nodes = {n.get("id"): (n, holder) for n, holder in _walk_nodes(data) if isinstance(n.get("id"), str)}
+    weights = spec.get("weights")
+    if weights is not None and not isinstance(weights, dict):
+        problems.add(where(spec, "weights"), T("`weights` must map ids to numbers", "`weights` 必须是 编号: 数值 的映射"), T("write e.g. `weights: {RD: 2}`", "例如 `weights: {RD: 2}`"))
+    for ident, w in (weights or {}).items():
+        if ident is LOC:
+            continue
+        if ident not in nodes:
+            problems.add(where(weights, ident), T(f"`weights` names unknown id '{ident}'", f"`weights` 中的编号 '{ident}' 不存在"), T("use a pillar, dimension or indicator id of the rubric (see `vibbench rubric show`)", "请使用框架中已有的支柱、维度或指标编号（见 `vibbench rubric show`）"))
+            continue
+        node = nodes[ident][0]
+        node["weight"] = w
+        node[LOC].keys["weight"] = weights[LOC].keys[ident]
+    remove = spec.get("remove")
+    if remove is not None and not isinstance(remove, list):
+        problems.add(where(spec, "remove"), T("`remove` must be a list of ids", "`remove` 必须是编号列表"), T("write e.g. `remove: [RC.FUND.3]`", "例如 `remove: [RC.FUND.3]`"))
+        return
+    removed: set[str] = set(data.get("_removed") or ())
+    for i, ident in enumerate(remove or []):
+        if ident not in nodes:
+            problems.add(where(remove, i), T(f"`remove` names unknown id '{ident}'", f"`remove` 中的编号 '{ident}' 不存在"), T("use an id of the base rubric (see `vibbench rubric show`)", "请使用基础框架中的编号（见 `vibbench rubric show`）"))
+            continue
+        node, holder = nodes[ident]
+        removed.update(_indicator_ids(node))
+        if node in holder:
+            holder.remove(node)
+    if removed:
+        checks = data.get("checks")
+        if isinstance(checks, list):
+            kept = LocList(c for c in checks if not _check_mentions(c, removed))
+            kept.loc = checks.loc if isinstance(checks, LocList) else Loc("?", 0)
+            data["checks"] = kept
+        data["_removed"] = sorted(removed)
+
+
+def _check_mentions(check: Any, ids: set[str]) -> bool:
+    if not isinstance(check, dict):
+        return False
+    return any(isinstance(check.get(k), dict) and check[k].get("indicator") in ids for k in ("if", "then"))
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
+    """What a schema cannot say: ids, prefixes, weights, scales, goalposts, references."""
+    seen: dict[str, str] = {}
+    scale = data.get("scale") if isinstance(data.get("scale"), dict) else {}
+    smin = scale.get("min", 0) if isinstance(scale.get("min", 0), int) else 0
+    smax = scale.get("max", 4) if isinstance(scale.get("max", 4), int) else 4
+    if smin >= smax:
+        problems.add(where(scale, "max"), T(f"scale max {smax} must be above min {smin}", f"量表最大值 {smax} 必须大于最小值 {smin}"), T("fix the scale", "请修正量表"))
+    themes = data.get("themes")
+    theme_ids = {k for k in themes if k is not LOC} if isinstance(themes, dict) else {
+        "institutional_supply",
+        "research_organisation",
+        "capital_linkage",
+    }
+
+    def unique(node: dict[Any, Any]) -> str | None:
+        ident = node.get("id")
+        if not isinstance(ident, str):
+            return None
+        if ident in seen:
+            problems.add(where(node, "id"), T(f"duplicate id '{ident}'", f"重复的编号 '{ident}'"), T(f"give it another id (the first is at {seen[ident]})", f"请改用其他编号（首次出现在 {seen[ident]}）"))
+        else:
+            seen[ident] = where(node, "id")
+        return ident
+
+    def weights_not_all_zero(items: list[Any], holder: Any, key: str, what: str) -> None:
+        ws = [_num(i.get("weight", 1)) for i in items if isinstance(i, dict)]
+        if ws and all(w is not None and w == 0 for w in ws):
+            problems.add(where(holder, key), T(f"every {what} weight here is 0", f"此处所有{what}权重均为 0"), T("give at least one a positive weight, or remove them", "请至少给一个正权重，或删除它们"))
+
+    pillars = data.get("pillars") if isinstance(data.get("pillars"), list) else []
+    weights_not_all_zero(pillars, data, "pillars", "pillar")
+    indicator_ids: set[str] = set()
+    for p in pillars:
+        if not isinstance(p, dict):
+            continue
+        pid = unique(p)
+        dims = p.get("dimensions") if isinstance(p.get("dimensions"), list) else []
+        weights_not_all_zero(dims, p, "dimensions", "dimension")
+        for d in dims:
+            if not isinstance(d, dict):
+                continue
+            did = unique(d)
+            _check_prefix(d, did, pid, problems)
+            inds = d.get("indicators") if isinstance(d.get("indicators"), list) else []
+            weights_not_all_zero(inds, d, "indicators", "indicator")
+            for i in inds:
+                if not isinstance(i, dict):
+                    continue
+                iid = unique(i)
+                if iid:
+                    indicator_ids.add(iid)
+                _check_prefix(i, iid, did, problems)
+                _check_indicator(i, smin, smax, theme_ids, problems)
+    checks = data.get("checks") if isinstance(data.get("checks"), list) else []
+    check_ids: set[str] = set()
+    for c in checks:
+        if not isinstance(c, dict):
+            continue
+        cid = c.get("id")
+        if isinstance(cid, str):
+            if cid in check_ids:
+                problems.add(where(c, "id"), T(f"duplicate check id '{cid}'", f"重复的校验编号 '{cid}'"), T("give it another id", "请改用其他编号"))
+            check_ids.add(cid)
+        for part in ("if", "then"):
+            cond = c.get(part)
+            if not isinstance(cond, dict):
+                continue
+            ref = cond.get("indicator")
+            if isinstance(ref, str) and ref not in indicator_ids:
+                problems.add(where(cond, "indicator"), T(f"check names unknown indicator '{ref}'", f"校验引用了不存在的指标 '{ref}'"), T("use an indicator id of this rubric", "请使用本框架中的指标编号"))
+            if "at_least" not in cond and "at_most" not in cond:
+                problems.add(where(c, part), T(f"check condition `{part}` has neither at_least nor at_most", f"校验条件 `{part}` 缺少 at_least 或 at_most"), T("add `at_least: N` or `at_most: N`", "请添加 `at_least: N` 或 `at_most: N`"))
+    bands = data.get("bands") if isinstance(data.get("bands"), list) else []
+    mins = [_num(b.get("min")) for b in bands if isinstance(b, dict)]
+    if any(m is None for m in mins) is False and mins != sorted(mins):  # type: ignore[type-var]
+        problems.add(where(data, "bands"), T("bands must be listed lowest `min` first", "分级须按 `min` 从低到高排列"), T("reorder the bands", "请调整分级顺序"))
+
+
+def _check_prefix(node: dict[Any, Any], ident: str | None, parent: str | None, problems: ProblemList) -> None:
+    if ident and parent and not ident.startswith(parent + "."):
+        problems.add(where(node, "id"), T(f"id '{ident}' does not start with its parent's id '{parent}.'", f"编号 '{ident}' 未以上级编号 '{parent}.' 开头"), T(f"rename it to '{parent}.<something>'", f"请改名为 '{parent}.<后缀>'"))
+
+
+_LEVEL_ONLY = ("levels",)
+_NUMBER_ONLY = ("unit", "direction", "min", "target", "scale", "range")
+
+
+def _check_indicator(i: dict[Any, Any], smin: int, smax: int, themes: set[Any], problems: ProblemList) -> None:
+    kind = i.get("type")
+    iid = i.get("id", "?")
+    ref = i.get("reference")
+    for key in _LEVEL_ONLY if kind != "level" else ():
+        if key in i:
+            problems.add(where(i, key), T(f"`{key}` applies to level indicators only ({iid} is {kind})", f"`{key}` 只适用于等级型指标（{iid} 为 {kind}）"), T(f"remove `{key}` or set `type: level`", f"请删除 `{key}` 或设 `type: level`"))
+    for key in _NUMBER_ONLY if kind != "number" else ():
+        if key in i:
+            problems.add(where(i, key), T(f"`{key}` applies to number indicators only ({iid} is {kind})", f"`{key}` 只适用于数值型指标（{iid} 为 {kind}）"), T(f"remove `{key}` or set `type: number`", f"请删除 `{key}` 或设 `type: number`"))
+    for r in i.get("recommendations") or []:
+        if isinstance(r, dict) and isinstance(r.get("theme"), str) and r["theme"] not in themes:
+            problems.add(where(r, "theme"), T(f"unknown theme '{r['theme']}'", f"未知的改革主题 '{r['theme']}'"), T(f"use one of: {', '.join(sorted(map(str, themes)))}", f"请使用：{', '.join(sorted(map(str, themes)))}"))
+    if kind == "level":
+        levels = i.get("levels")
+        if not isinstance(levels, dict):
+            problems.add(where(i, "id"), T(f"level indicator {iid} has no `levels` descriptors", f"等级型指标 {iid} 缺少 `levels` 描述"), T(f"add `levels:` with one descriptor for each level {smin}..{smax}", f"请为 {smin}..{smax} 每一级添加描述"))
+        else:
+            keys = {k for k in levels if k is not LOC}
+            missing = [n for n in range(smin, smax + 1) if n not in keys and str(n) not in keys]
+            if missing:
+                problems.add(where(i, "levels"), T(f"{iid} has no descriptor for level(s) {', '.join(map(str, missing))}", f"{iid} 缺少第 {', '.join(map(str, missing))} 级的描述"), T("add one descriptor per level of the scale", "请为量表的每一级添加描述"))
+            extra = [k for k in keys if not (isinstance(k, int) and smin <= k <= smax)]
+            for k in extra:
+                problems.add(where(levels, k), T(f"level {k} is outside the scale {smin}..{smax}", f"等级 {k} 超出量表 {smin}..{smax}"), T("remove it or widen the scale", "请删除或扩大量表"))
+        r = _num(ref)
+        if ref is not None and (r is None or not r.is_integer() or not smin <= r <= smax):
+            problems.add(where(i, "reference"), T(f"level reference {ref!r} is outside the scale {smin}..{smax}", f"等级参照值 {ref!r} 超出量表 {smin}..{smax}"), T(f"use a whole level from {smin} to {smax}", f"请使用 {smin} 到 {smax} 的整数等级"))
+    elif kind == "boolean":
+        if ref is not None and not isinstance(ref, bool):
+            problems.add(where(i, "reference"), T(f"boolean reference must be true or false, not {ref!r}", f"是/否型参照值必须为 true 或 false，而不是 {ref!r}"), T("write `reference: true` or `reference: false`", "请写 `reference: true` 或 `reference: false`"))
+    elif kind == "number":
+        _check_number(i, iid, ref, problems)
+
+
+def _check_number(i: dict[Any, Any], iid: str, ref: Any, problems: ProblemList) -> None:
+    r = _num(ref)
+    if ref is not None and r is None:
+        problems.add(where(i, "reference"), T(f"number reference must be a number, not {ref!r}", f"数值型参照值必须是数字，而不是 {ref!r}"), T("write a number", "请填写数字"))
+        return
+    if "min" not in i:
+        problems.add(where(i, "id"), T(f"number indicator {iid} has no `min` (worst goalpost)", f"数值型指标 {iid} 缺少 `min`（最差目标值）"), T("add `min:`", "请添加 `min:`"))
+        return
+    m = _num(i.get("min"))
+    t = _num(i.get("target")) if i.get("target") is not None else r
+    if m is None or t is None:
+        return
+    if m == t:
+        problems.add(where(i, "min"), T(f"goalposts of {iid} are equal (min = target = {m:g})", f"{iid} 的两个目标值相等（min = target = {m:g}）"), T("make `min` (worst) differ from `target` (best, defaults to reference)", "请使 `min`（最差）与 `target`（最好，默认等于参照值）不同"))
+        return
+    direction = i.get("direction") or "higher"
+    if direction == "higher" and t < m:
+        problems.add(where(i, "direction"), T(f"{iid}: best goalpost {t:g} is below worst {m:g} but direction is higher", f"{iid}：最好目标值 {t:g} 低于最差值 {m:g}，但方向为 higher"), T("set `direction: lower`, or swap min and target", "请设 `direction: lower`，或交换 min 与 target"))
+    if direction == "lower" and t > m:
+        problems.add(where(i, "direction"), T(f"{iid}: best goalpost {t:g} is above worst {m:g} but direction is lower", f"{iid}：最好目标值 {t:g} 高于最差值 {m:g}，但方向为 lower"), T("set `direction: higher`, or swap min and target", "请设 `direction: higher`，或交换 min 与 target"))
+    if i.get("scale") == "log" and min(m, t) <= -1:
+        problems.add(where(i, "scale"), T(f"{iid}: log scale needs goalposts above -1", f"{iid}：对数刻度要求目标值大于 -1"), T("use `scale: linear` or change the goalposts", "请改用 `scale: linear` 或调整目标值"))
+    rng = i.get("range")
+    if isinstance(rng, dict):
+        lo, hi = _num(rng.get("min")), _num(rng.get("max"))
+        if lo is not None and hi is not None and lo > hi:
+            problems.add(where(rng, "min"), T(f"range min {lo:g} is above max {hi:g}", f"取值范围下限 {lo:g} 高于上限 {hi:g}"), T("swap them", "请交换"))
+
+
+_PYDANTIC_TYPES = {"str", "LangText", "float", "bool", "int", "none", "dict", "list"}
+
+
+def _pydantic_problems(data: dict[Any, Any], errors: list[dict[str, Any]], problems: ProblemList) -> None:
+    seen: set[tuple[str, tuple[Any, ...]]] = set()
+    for err in errors:
+        loc = tuple(
+            p for p in err["loc"] if not (isinstance(p, str) and (p in _PYDANTIC_TYPES or "[" in p or p.startswith("function")))
+        )
+        node: Any = data
+        holder: Any = data
+        key: Any = None
+        for part in loc:
+            if isinstance(node, dict):
+                match = next((k for k in node if k is not LOC and (k == part or str(k) == str(part))), None)
+                if match is None:
+                    key = part if err["type"] == "extra_forbidden" else None
+                    break
+                holder, key, node = node, match, node[match]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                holder, key, node = node, part, node[part]
+            else:
+                break
+        place = where(holder, key) if key is not None else where(holder)
+        if isinstance(node, dict) and err["type"] == "missing":
+            place = where(node)
+        ident = (place, loc)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        name = str(loc[-1]) if loc else "rubric"
+        if err["type"] == "extra_forbidden":
+            what = T(f"unknown key '{name}'", f"未知的键 '{name}'")
+            fix = T("remove it or correct its spelling (see `vibbench rubric schema`)", "请删除或修正拼写（见 `vibbench rubric schema`）")
+        elif err["type"] == "missing":
+            what = T(f"required key '{name}' is missing", f"缺少必需的键 '{name}'")
+            fix = T(f"add `{name}:`", f"请添加 `{name}:`")
+        else:
+            msg = str(err.get("msg", "invalid value"))
+            what = T(f"'{name}': {msg}", f"'{name}' 取值无效：{msg}")
+            fix = T("correct the value (see `vibbench rubric schema`)", "请修正该值（见 `vibbench rubric schema`）")
+        problems.add(place, what, fix)
+
+
+def _validate(data: dict[Any, Any], problems: ProblemList) -> dict[str, Any] | None:
+    from pydantic import ValidationError
+
+    from vibbench.rubric.schema import Rubric as RubricModel
+
+    plain = strip(data)
+    removed = plain.pop("_removed", [])
+    for key in _OVERLAY_KEYS:
+        plain.pop(key, None)
+    canonical: dict[str, Any] | None = None
+    try:
+        model = RubricModel.model_validate(plain)
+        canonical = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    except ValidationError as exc:
+        _pydantic_problems(data, exc.errors(include_url=False), problems)
+    check_semantics(data, problems)
+    if problems or canonical is None:
+        return None
+    for p in canonical["pillars"]:
+        for d in p["dimensions"]:
+            for i in d["indicators"]:
+                blob = json.dumps(i, sort_keys=True, ensure_ascii=False).encode()
+                i["_fingerprint"] = hashlib.sha256(blob).hexdigest()[:16]
+    if removed:
+        canonical["_removed"] = removed
+    return canonical
+
+
+def content_hash(canonical: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("VIBBENCH_NO_CACHE"):
+        return None
+    explicit = os.environ.get("VIBBENCH_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "vibbench"
+
+
+def _cache_key(path: Path, raw: bytes) -> str:
+    h = hashlib.sha256(f"{__version__}\0{path.resolve()}\0".encode())
+    h.update(raw)
+    return h.hexdigest()
+
+
+def _cache_get(path: Path) -> tuple[dict[str, Any], str] | None:
+    cdir = _cache_dir()
+    if cdir is None:
+        return None
+    try:
+        entry = json.loads((cdir / f"rubric-{_cache_key(path, path.read_bytes())}.json").read_text("utf-8"))
+        for dep, sha in entry["deps"]:
+            if hashlib.sha256(Path(dep).read_bytes()).hexdigest() != sha:
+                return None
+        return entry["data"], entry["hash"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _cache_put(path: Path, data: dict[str, Any], digest: str, deps: list[tuple[str, str]]) -> None:
+    cdir = _cache_dir()
+    if cdir is None:
+        return
+    try:
+        cdir.mkdir(parents=True, exist_ok=True)
+        target = cdir / f"rubric-{_cache_key(path, path.read_bytes())}.json"
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"deps": deps, "hash": digest, "data": data}, ensure_ascii=False), "utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def load_canonical(path: Path, *, use_cache: bool = True) -> tuple[dict[str, Any], str]:
+    """The validated, canonical rubric dictionary and its content hash."""
+    if use_cache:
+        hit = _cache_get(path)
+        if hit is not None:
+            return hit
+    problems = ProblemList()
+    deps: list[tuple[str, str]] = []
+    resolved = path.resolve()
+    data = _read_file(resolved, [resolved], problems, deps)
+    canonical = None
+    if data is not None:
+        if "extends" not in data:
+            _apply_weights_and_removals(data, data, problems)
+        canonical = _validate(data, problems)
+    if problems or canonical is None:
+        raise RubricError(_sorted(problems.problems))
+    digest = content_hash(canonical)
+    if use_cache:
+        _cache_put(path, canonical, digest, deps)
+    return canonical, digest
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    def key(p: Problem) -> tuple[str, int]:
+        file, _, line = p.where.rpartition(":")
+        return (file, int(line)) if line.isdigit() else (p.where, 0)
+
+    return sorted(problems, key=key)
+
+
+def load_rubric(spec: str | Path = "vib", *, use_cache: bool = True) -> Rubric:
+    """Load a bundled rubric by name or a rubric file by path. Raises :class:`RubricError`."""
+    path = spec if isinstance(spec, Path) else resolve(spec)
+    if not path.is_file():
+        raise UsageError.one(display_path(path), T("no such rubric file", "评估框架文件不存在"), T("check the path", "请检查路径"))
+    canonical, digest = load_canonical(path, use_cache=use_cache)
+    return build(canonical, content_hash=digest, path=display_path(path))
+
+
+def raw_text(text: Any) -> Text:
+    return Text.of(text)

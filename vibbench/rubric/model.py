@@ -1,0 +1,264 @@
+"""The rubric as the scoring engine sees it: frozen, validated, with every default filled in.
+
+Built from the canonical dictionary that :mod:`vibbench.rubric.loader` produces after
+validation, so these classes never need to check anything themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from vibbench.text import Text
+
+IndicatorType = Literal["level", "number", "boolean"]
+Horizon = Literal["quick_win", "medium", "structural"]
+HORIZONS: tuple[Horizon, ...] = ("quick_win", "medium", "structural")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A reform step suggested while an indicator falls short."""
+
+    theme: str
+    """One of the rubric's ``themes`` keys."""
+    horizon: Horizon
+    """How long the reform takes: quick_win, medium (1–3 years) or structural."""
+    text: Text
+    when_below: float | None = None
+    """Only recommended while the answer is below this value (absent: always)."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A question the institution answers, scored 0–100."""
+
+    id: str
+    pillar: str
+    """Id of the pillar above."""
+    dimension: str
+    """Id of the dimension above."""
+    name: Text
+    question: Text
+    type: IndicatorType
+    weight: float
+    """Weight relative to the sibling indicators."""
+    reference: float
+    """The reference institution's (VIB's) answer; booleans as 1.0 / 0.0."""
+    source: str
+    recommendations: tuple[Recommendation, ...]
+    description: Text | None = None
+    levels: dict[int, Text] = field(default_factory=dict)
+    """Level indicators: one descriptor per level of the rubric's scale."""
+    unit: Text | None = None
+    percent: bool = False
+    """``unit: percent``: answers are 0–100 and ``"35%"`` reads as 35."""
+    direction: Literal["higher", "lower"] = "higher"
+    min: float = 0.0
+    """Worst goalpost (number indicators)."""
+    target: float = 0.0
+    """Best goalpost (number indicators); defaults to the reference."""
+    log: bool = False
+    """``scale: log``: goalposts and answers are compared as ln(1 + value)."""
+    range_min: float | None = None
+    range_max: float | None = None
+    fingerprint: str = ""
+    """Hash of the indicator's definition, to tell which indicators changed between versions."""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    pillar: str
+    name: Text
+    weight: float
+    indicators: tuple[Indicator, ...]
+    description: Text | None = None
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    name: Text
+    weight: float
+    dimensions: tuple[Dimension, ...]
+    description: Text | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    min: float
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Scale:
+    min: int
+    max: int
+    labels: dict[int, Text]
+
+
+@dataclass(frozen=True)
+class Condition:
+    indicator: str
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def holds(self, value: float) -> bool:
+        if self.at_least is not None and value < self.at_least:
+            return False
+        return not (self.at_most is not None and value > self.at_most)
+
+
+@dataclass(frozen=True)
+class Check:
+    """If ``when`` holds and ``then`` fails, the answers contradict each other."""
+
+    id: str
+    when: Condition
+    then: Condition
+    message: Text
+
+
+@dataclass(frozen=True)
+class Rubric:
+    schema_version: int
+    id: str
+    version: str
+    title: Text
+    reference_name: Text
+    reference_source: str
+    scale: Scale
+    bands: tuple[Band, ...]
+    themes: dict[str, Text]
+    pillars: tuple[Pillar, ...]
+    checks: tuple[Check, ...]
+    description: Text | None = None
+    removed: frozenset[str] = frozenset()
+    """Indicator ids dropped by ``remove`` in an extending rubric: answers to them are ignored."""
+    content_hash: str = ""
+    """sha256 of the canonical validated rubric."""
+    path: str = ""
+
+    def indicators(self) -> Iterator[Indicator]:
+        for p in self.pillars:
+            for d in p.dimensions:
+                yield from d.indicators
+
+    def dimensions(self) -> Iterator[Dimension]:
+        for p in self.pillars:
+            yield from p.dimensions
+
+    def indicator_map(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators()}
+
+    def band_for(self, score: float) -> Band:
+        chosen = self.bands[0]
+        for band in self.bands:
+            if band.min <= score:
+                chosen = band
+        return chosen
+
+
+def _text(raw: Any) -> Text:
+    return Text.of(raw)
+
+
+def _opt_text(raw: Any) -> Text | None:
+    return None if raw is None else Text.of(raw)
+
+
+def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
+    """Make the frozen rubric from the canonical (validated, defaults filled) dictionary."""
+    pillars = []
+    for p in data["pillars"]:
+        dims = []
+        for d in p["dimensions"]:
+            inds = []
+            for i in d["indicators"]:
+                ref = i["reference"]
+                inds.append(
+                    Indicator(
+                        id=i["id"],
+                        pillar=p["id"],
+                        dimension=d["id"],
+                        name=_text(i["name"]),
+                        question=_text(i.get("question") or i["name"]),
+                        type=i["type"],
+                        weight=float(i["weight"]),
+                        reference=float(ref),
+                        source=str(i.get("source") or ""),
+                        recommendations=tuple(
+                            Recommendation(
+                                theme=r["theme"],
+                                horizon=r["horizon"],
+                                text=_text(r["text"]),
+                                when_below=r.get("when_below"),
+                            )
+                            for r in i.get("recommendations") or ()
+                        ),
+                        description=_opt_text(i.get("description")),
+                        levels={int(k): _text(v) for k, v in (i.get("levels") or {}).items()},
+                        unit=None if i.get("unit") in (None, "percent") else _text(i["unit"]),
+                        percent=i.get("unit") == "percent",
+                        direction=i.get("direction") or "higher",
+                        min=float(i.get("min") or 0.0),
+                        target=float(i["target"] if i.get("target") is not None else ref),
+                        log=i.get("scale") == "log",
+                        range_min=(i.get("range") or {}).get("min"),
+                        range_max=(i.get("range") or {}).get("max"),
+                        fingerprint=i.get("_fingerprint", ""),
+                    )
+                )
+            dims.append(
+                Dimension(
+                    id=d["id"],
+                    pillar=p["id"],
+                    name=_text(d["name"]),
+                    weight=float(d["weight"]),
+                    indicators=tuple(inds),
+                    description=_opt_text(d.get("description")),
+                )
+            )
+        pillars.append(
+            Pillar(
+                id=p["id"],
+                name=_text(p["name"]),
+                weight=float(p["weight"]),
+                dimensions=tuple(dims),
+                description=_opt_text(p.get("description")),
+            )
+        )
+    scale = data["scale"]
+    ref = data.get("reference") or {}
+    return Rubric(
+        schema_version=int(data["schema_version"]),
+        id=data["id"],
+        version=str(data["version"]),
+        title=_text(data["title"]),
+        description=_opt_text(data.get("description")),
+        reference_name=_text(ref.get("name") or "reference"),
+        reference_source=str(ref.get("source") or ""),
+        scale=Scale(
+            min=int(scale["min"]),
+            max=int(scale["max"]),
+            labels={int(k): _text(v) for k, v in (scale.get("labels") or {}).items()},
+        ),
+        bands=tuple(Band(float(b["min"]), b["id"], _text(b["name"])) for b in data["bands"]),
+        themes={k: _text(v) for k, v in data["themes"].items()},
+        pillars=tuple(pillars),
+        checks=tuple(
+            Check(
+                id=c["id"],
+                when=Condition(**c["if"]),
+                then=Condition(**c["then"]),
+                message=_text(c["message"]),
+            )
+            for c in data.get("checks") or ()
+        ),
+        removed=frozenset(data.get("_removed") or ()),
+        content_hash=content_hash,
+        path=path,
+    )

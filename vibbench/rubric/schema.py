@@ -1,0 +1,203 @@
+"""The rubric format as pydantic models: validation of a rubric file and its JSON Schema.
+
+pydantic costs ~0.1–0.2 s to import, so this module is only imported when a rubric is
+validated for the first time (the loader caches validated rubrics by content hash) and by
+``vibbench rubric schema``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+_STRICT = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class LangText(BaseModel):
+    """A text in English and Chinese; a missing language falls back to English."""
+
+    model_config = _STRICT
+    en: str = Field(min_length=1)
+    zh: str | None = None
+
+
+TextField = str | LangText
+
+
+class Recommendation(BaseModel):
+    model_config = _STRICT
+    theme: str = Field(description="A key of the rubric's `themes`.")
+    horizon: Literal["quick_win", "medium", "structural"]
+    when_below: float | None = Field(
+        default=None, description="Only recommended while the answer is below this value."
+    )
+    text: TextField
+
+
+class Range(BaseModel):
+    model_config = _STRICT
+    min: float | None = 0
+    max: float | None = None
+
+
+class Indicator(BaseModel):
+    model_config = _STRICT
+    id: str = Field(min_length=1, description="Starts with its dimension's id and a dot.")
+    name: TextField
+    question: TextField | None = None
+    description: TextField | None = None
+    type: Literal["level", "number", "boolean"]
+    weight: float = Field(default=1, ge=0)
+    levels: dict[int, TextField] | None = Field(
+        default=None, description="Level indicators: one descriptor per level of the scale."
+    )
+    reference: StrictBool | float = Field(description="The reference institution's answer.")
+    source: str | None = Field(default=None, description="Where the reference value comes from.")
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    unit: TextField | None = Field(
+        default=None, description="Number indicators; the word `percent` marks a percentage."
+    )
+    direction: Literal["higher", "lower"] | None = None
+    min: float | None = Field(default=None, description="Worst goalpost.")
+    target: float | None = Field(default=None, description="Best goalpost; defaults to reference.")
+    scale: Literal["linear", "log"] | None = None
+    range: Range | None = None
+
+
+class Dimension(BaseModel):
+    model_config = _STRICT
+    id: str = Field(min_length=1)
+    name: TextField
+    description: TextField | None = None
+    weight: float = Field(default=1, ge=0)
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class Pillar(BaseModel):
+    model_config = _STRICT
+    id: str = Field(min_length=1)
+    name: TextField
+    description: TextField | None = None
+    weight: float = Field(default=1, ge=0)
+    dimensions: list[Dimension] = Field(min_length=1)
+
+
+class Band(BaseModel):
+    model_config = _STRICT
+    min: float
+    id: str
+    name: TextField
+
+
+class Scale(BaseModel):
+    model_config = _STRICT
+    min: int = 0
+    max: int = 4
+    labels: dict[int, TextField] = Field(default_factory=dict)
+
+
+class Condition(BaseModel):
+    model_config = _STRICT
+    indicator: str
+    at_least: float | None = None
+    at_most: float | None = None
+
+
+class Check(BaseModel):
+    model_config = _STRICT
+    id: str
+    if_: Condition = Field(alias="if")
+    then: Condition
+    message: TextField
+
+
+class Reference(BaseModel):
+    model_config = _STRICT
+    name: TextField
+    source: str | None = None
+
+
+def _default_bands() -> list[Band]:
+    return [
+        Band(min=0, id="nascent", name=LangText(en="Nascent", zh="起步")),
+        Band(min=25, id="developing", name=LangText(en="Developing", zh="发展")),
+        Band(min=50, id="established", name=LangText(en="Established", zh="成熟")),
+        Band(min=75, id="leading", name=LangText(en="Leading", zh="领先")),
+    ]
+
+
+def _default_themes() -> dict[str, TextField]:
+    return {
+        "institutional_supply": LangText(en="Strengthen institutional supply", zh="强化制度性供给"),
+        "research_organisation": LangText(
+            en="Innovate the research organisation model", zh="创新科研组织模式"
+        ),
+        "capital_linkage": LangText(en="Broaden capital-linkage channels", zh="拓宽资本链接通道"),
+    }
+
+
+class Rubric(BaseModel):
+    """A complete rubric (after any `extends` has been applied)."""
+
+    model_config = _STRICT
+    schema_version: Literal[1]
+    id: str = Field(min_length=1)
+    version: str
+    title: TextField
+    description: TextField | None = None
+    reference: Reference | None = None
+    scale: Scale = Field(default_factory=Scale)
+    bands: list[Band] = Field(default_factory=_default_bands, min_length=1)
+    themes: dict[str, TextField] = Field(default_factory=_default_themes)
+    pillars: list[Pillar] = Field(min_length=1)
+    checks: list[Check] = Field(default_factory=list)
+
+
+OVERLAY_KEYS = {
+    "extends": {"type": "string", "description": "A bundled rubric's name or a relative path."},
+    "weights": {
+        "type": "object",
+        "additionalProperties": {"type": "number", "minimum": 0},
+        "description": "New weights by pillar, dimension or indicator id.",
+    },
+    "remove": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Ids of pillars, dimensions or indicators to drop.",
+    },
+}
+
+
+def _partial(schema: Any) -> Any:
+    """The same schema with nothing required: what a file that `extends` another may say."""
+    if isinstance(schema, dict):
+        out = {k: _partial(v) for k, v in schema.items() if k not in ("required", "minItems")}
+        if isinstance(out.get("$ref"), str):
+            out["$ref"] = out["$ref"].replace("#/$defs/", "#/$defs/Partial")
+        return out
+    if isinstance(schema, list):
+        return [_partial(v) for v in schema]
+    return schema
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of a rubric file: complete, or a partial one when it has `extends`."""
+    strict = Rubric.model_json_schema(by_alias=True)
+    defs = strict.pop("$defs", {})
+    partial_root = _partial(copy.deepcopy(strict))
+    all_defs = dict(defs)
+    for name, d in defs.items():
+        all_defs["Partial" + name] = _partial(copy.deepcopy(d))
+    for s in (strict, partial_root):
+        s["properties"] = {**s["properties"], **OVERLAY_KEYS}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "vibbench rubric",
+        "type": "object",
+        "if": {"required": ["extends"]},
+        "then": partial_root,
+        "else": strict,
+        "$defs": all_defs,
+    }
