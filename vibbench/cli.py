@@ -157,14 +157,10 @@ def score(
 
         opts = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
         result = score_file(assessment, rubric, opts)
-        _warn_to_stderr(result, lang.value, format)
         render.emit_result(result, format.value, lang.value, output)
     _exit_for(result.overall.score, fail_under)
 
 
-def _warn_to_stderr(result: object, lang: str, format: Format) -> None:
-    # The table shows warnings itself; machine formats keep them in the output and stay quiet.
-    return None
 
 
 def _exit_for(overall: float | None, fail_under: float | None) -> None:

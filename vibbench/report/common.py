@@ -1,0 +1,79 @@
+"""Formatting shared by the renderers: numbers, answers, labels in both languages."""
+
+from __future__ import annotations
+
+from vibbench.rubric.model import Indicator, Rubric
+from vibbench.text import T, Text
+
+DASH = "—"
+
+
+def fmt(v: float | None, digits: int = 1) -> str:
+    """Tables and reports round to one decimal (JSON never rounds)."""
+    return DASH if v is None else f"{v:.{digits}f}"
+
+
+def pct(v: float) -> str:
+    return f"{v:.0%}"
+
+
+def answer_text(rubric: Rubric, ind: Indicator, value: float | None, lang: str) -> str:
+    if value is None:
+        return DASH
+    zh = lang == "zh"
+    if ind.type == "boolean":
+        if value in (0.0, 1.0):
+            return ("是" if value else "否") if zh else ("yes" if value else "no")
+        return f"{value:g}"
+    if ind.type == "level":
+        label = rubric.scale.labels.get(int(value)) if float(value).is_integer() else None
+        return f"{value:g}" + (f" – {label.get(lang)}" if label else "")
+    unit = "%" if ind.percent else (f" {ind.unit.get(lang)}" if ind.unit else "")
+    return f"{value:,.4g}{unit}" if abs(value) < 1e4 else f"{value:,.0f}{unit}"
+
+
+def reference_answer(rubric: Rubric, ind: Indicator, lang: str) -> str:
+    return answer_text(rubric, ind, ind.reference, lang)
+
+
+L = {
+    "institution": T("Institution", "机构"),
+    "year": T("Year", "年份"),
+    "rubric": T("Rubric", "评估框架"),
+    "coverage": T("Coverage", "覆盖率"),
+    "overall": T("Overall", "总分"),
+    "band": T("Band", "等级"),
+    "gap": T("Gap to VIB", "与 VIB 的差距"),
+    "gap_short": T("Gap", "差距"),
+    "score": T("Score", "得分"),
+    "reference": T("VIB", "VIB"),
+    "pillar": T("Pillar", "支柱"),
+    "pillars": T("Pillars", "支柱"),
+    "dimension": T("Dimension", "维度"),
+    "dimensions": T("Dimensions", "维度"),
+    "indicator": T("Indicator", "指标"),
+    "answer": T("Answer", "回答"),
+    "priority": T("Priority", "优先度"),
+    "priorities": T("Top priorities", "优先改革事项"),
+    "recommendation": T("Recommendation", "建议"),
+    "theme": T("Theme", "主题"),
+    "horizon": T("Horizon", "周期"),
+    "warnings": T("Warnings", "提示"),
+    "none": T("none", "无"),
+    "rank": T("Rank", "排名"),
+    "name": T("Name", "名称"),
+}
+
+HORIZON = {
+    "quick_win": T("Quick win", "近期见效"),
+    "medium": T("1–3 years", "1–3 年"),
+    "structural": T("Structural", "结构性改革"),
+}
+
+
+def label(key: str, lang: str) -> str:
+    return L[key].get(lang)
+
+
+def horizon(key: str, lang: str) -> str:
+    return HORIZON.get(key, Text(key)).get(lang)

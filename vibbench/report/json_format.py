@@ -1,0 +1,99 @@
+"""SPEC §5: the JSON output. Scripts depend on it: keys and meanings are a contract."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from vibbench.scoring.result import IndicatorResult, NodeResult, Result
+
+SCHEMA_VERSION = 1
+
+
+def _num(v: float | None) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def _node(n: NodeResult, lang: str, *, band: bool, pillar: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": n.id}
+    if pillar:
+        out["pillar"] = n.pillar
+    out.update(
+        name=n.name.get(lang),
+        score=_num(n.score),
+        reference=_num(n.reference),
+        gap=_num(n.gap),
+        coverage=n.coverage,
+    )
+    if band:
+        out["band"] = n.band.id if n.band else None
+    return out
+
+
+def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
+    ind = r.indicator
+    return {
+        "id": ind.id,
+        "dimension": ind.dimension,
+        "pillar": ind.pillar,
+        "name": ind.name.get(lang),
+        "type": ind.type,
+        "answer": _num(r.answer),
+        "score": _num(r.score),
+        "reference": r.reference,
+        "gap": _num(r.gap),
+        "weight": r.weight,
+        "priority": r.priority,
+        "respondents": [
+            {"respondent": a.respondent, "answer": a.value, "cell": a.cell} for a in r.answers
+        ],
+        "spread": _num(r.spread),
+    }
+
+
+def to_dict(result: Result, lang: str = "en") -> dict[str, Any]:
+    a = result.assessment
+    overall = {
+        k: v for k, v in _node(result.overall, lang, band=True).items() if k not in ("id", "name")
+    }
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "institution": dict(a.institution),
+        "source": {"path": a.path, "sha256": a.sha256},
+        "rubric": {
+            "id": result.rubric.id,
+            "version": result.rubric.version,
+            "title": result.rubric.title.get(lang),
+        },
+        "options": {
+            "missing": result.options.missing,
+            "aggregation": result.options.aggregation,
+            "lang": lang,
+        },
+        "overall": overall,
+        "pillars": [_node(p, lang, band=True) for p in result.pillars],
+        "dimensions": [_node(d, lang, band=False, pillar=True) for d in result.dimensions],
+        "indicators": [_indicator(r, lang) for r in result.indicators],
+        "recommendations": [
+            {
+                "indicator": rec.indicator,
+                "theme": rec.theme,
+                "horizon": rec.horizon,
+                "priority": rec.priority,
+                "text": rec.text.get(lang),
+            }
+            for rec in result.recommendations
+        ],
+        "warnings": [
+            {"code": w.code, "message": w.message.get(lang), "indicator": w.indicator} for w in result.warnings
+        ],
+    }
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def render(result: Result, lang: str = "en", top: int = 10) -> str:
+    return dumps(to_dict(result, lang))

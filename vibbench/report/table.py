@@ -1,0 +1,107 @@
+"""The terminal view an analyst reads at a glance (rich, rendered through a captured Console)."""
+
+from __future__ import annotations
+
+import os
+
+from rich import box
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text as RichText
+
+from vibbench.report.common import answer_text, fmt, horizon, label, pct
+from vibbench.scoring.result import Result
+
+
+def _bar(score: float | None, ref: float | None, width: int = 20) -> RichText:
+    if score is None:
+        return RichText("")
+    filled = round(max(0.0, min(100.0, score)) / 100 * width)
+    mark = round(max(0.0, min(100.0, ref or 0)) / 100 * width)
+    cells = ["█" if i < filled else "·" for i in range(width)]
+    if ref is not None and 0 <= mark - 1 < width and mark > filled:
+        cells[mark - 1] = "│"
+    return RichText("".join(cells), style="cyan")
+
+
+def build(result: Result, lang: str = "en", top: int = 10) -> Group:
+    a, r = result.assessment, result.rubric
+    o = result.overall
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row(label("institution", lang), a.name + (f" ({a.year})" if a.year else ""))
+    head.add_row(label("rubric", lang), f"{r.id} {r.version}")
+    head.add_row(label("coverage", lang), pct(o.coverage))
+    band = o.band.name.get(lang) if o.band else "—"
+    head.add_row(
+        label("overall", lang),
+        f"{fmt(o.score)} / VIB {fmt(o.reference)}  ·  {label('band', lang)}: {band}  ·  "
+        f"{label('gap', lang)}: {fmt(o.gap)}",
+    )
+
+    pillars = Table(title=label("pillars", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    pillars.add_column(label("pillar", lang))
+    pillars.add_column(label("score", lang), justify="right")
+    pillars.add_column(label("reference", lang), justify="right")
+    pillars.add_column(label("gap_short", lang), justify="right")
+    pillars.add_column(label("coverage", lang), justify="right")
+    pillars.add_column("", no_wrap=True)
+    for p in result.pillars:
+        pillars.add_row(
+            f"{p.id} {p.name.get(lang)}", fmt(p.score), fmt(p.reference), fmt(p.gap), pct(p.coverage),
+            _bar(p.score, p.reference),
+        )
+
+    dims = Table(title=label("dimensions", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    dims.add_column(label("dimension", lang))
+    dims.add_column(label("score", lang), justify="right")
+    dims.add_column(label("reference", lang), justify="right")
+    dims.add_column(label("gap_short", lang), justify="right")
+    dims.add_column(label("coverage", lang), justify="right")
+    for d in result.dimensions:
+        dims.add_row(f"{d.id} {d.name.get(lang)}", fmt(d.score), fmt(d.reference), fmt(d.gap), pct(d.coverage))
+
+    pri = Table(title=label("priorities", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    pri.add_column("#", justify="right")
+    pri.add_column(label("indicator", lang))
+    pri.add_column(label("answer", lang))
+    pri.add_column(label("priority", lang), justify="right")
+    pri.add_column(label("recommendation", lang))
+    recs_by_ind: dict[str, list[str]] = {}
+    for rec in result.recommendations:
+        theme = r.themes[rec.theme].get(lang) if rec.theme in r.themes else rec.theme
+        recs_by_ind.setdefault(rec.indicator, []).append(
+            f"[{theme} · {horizon(rec.horizon, lang)}] {rec.text.get(lang)}"
+        )
+    for n, ir in enumerate(result.top_priorities(top), 1):
+        pri.add_row(
+            str(n),
+            f"{ir.id} {ir.indicator.name.get(lang)}",
+            answer_text(r, ir.indicator, ir.answer, lang),
+            fmt(ir.priority, 2),
+            "\n".join(recs_by_ind.get(ir.id, [])),
+        )
+
+    parts: list[object] = [head, pillars, dims, pri]
+    warn = Table(title=label("warnings", lang), box=box.SIMPLE_HEAD, title_justify="left", show_header=False)
+    warn.add_column()
+    warn.add_column()
+    for w in result.warnings:
+        warn.add_row(RichText(w.code, style="yellow"), w.message.get(lang))
+    if result.warnings:
+        parts.append(warn)
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def render(result: Result, lang: str = "en", top: int = 10, *, width: int | None = None, color: bool = False) -> str:
+    console = Console(
+        width=width or 100,
+        record=True,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        file=open(os.devnull, "w"),  # noqa: SIM115 - captured; rich needs a file to write to
+    )
+    console.print(build(result, lang, top))
+    return console.export_text(styles=color)

@@ -1,0 +1,327 @@
+"""SPEC §4: from answers to scores, gaps, priorities, recommendations and warnings.
+
+Pure functions over frozen models: no printing, no exiting, usable as a library.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+
+from vibbench.rubric.model import HORIZONS, Indicator, Rubric
+from vibbench.scoring.normalise import normalise
+from vibbench.scoring.result import (
+    IndicatorResult,
+    NodeResult,
+    RecommendationResult,
+    Result,
+    ScoreOptions,
+    Warning,
+)
+from vibbench.text import T, Text
+from vibbench.workbook.model import Answer, Assessment
+
+__all__ = ["ScoreOptions", "aggregate", "score", "score_file"]
+
+LOW_COVERAGE = 0.5
+DISAGREEMENT_SPREAD = 2
+CLAIM_LEVEL = 3
+
+
+def aggregate(pairs: Sequence[tuple[float, float]], method: str) -> float:
+    """Weighted mean (``arithmetic``) or weighted geometric mean of (share, score) pairs.
+
+    Shares are expected to add up to 1. The geometric mean lifts scores below 1 to 1, so
+    that one zero does not wipe out the node (SPEC §4: ``Π max(s,1)^(W/ΣW)``).
+    """
+    if method == "geometric":
+        total = sum(w for w, _ in pairs)
+        return math.exp(sum(w * math.log(max(s, 1.0)) for w, s in pairs) / total) if total else 0.0
+    return sum(w * s for w, s in pairs)
+
+
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None = None) -> Result:
+    """Score an assessment against a rubric."""
+    opts = options or ScoreOptions()
+    zero = opts.missing == "zero"
+    by_id: dict[str, list[Answer]] = {}
+    for a in assessment.answers:
+        by_id.setdefault(a.indicator, []).append(a)
+
+    # Per indicator: the answer, its score and the reference score.
+    raw: dict[str, tuple[float | None, float | None, float, float | None]] = {}
+    for ind in rubric.indicators():
+        answers = by_id.get(ind.id, [])
+        ref = normalise(ind, ind.reference, rubric.scale)
+        if answers:
+            values = [a.value for a in answers]
+            ans = _median(values)
+            raw[ind.id] = (ans, normalise(ind, ans, rubric.scale), ref, max(values) - min(values))
+        else:
+            raw[ind.id] = (None, 0.0 if zero else None, ref, None)
+
+    ind_results: list[IndicatorResult] = []
+    dim_results: list[NodeResult] = []
+    pil_results: list[NodeResult] = []
+    method = opts.aggregation
+
+    # Level by level: a node is kept when something below it is (or, with --missing zero, always).
+    pillar_nodes: list[tuple[float, float, float]] = []  # (weight, score, ref) of kept pillars
+    pillar_cov: list[tuple[float, float]] = []
+    pending: dict[str, tuple[float, float, float]] = {}  # indicator → (pillar share, dim share, ind share)
+    for p in rubric.pillars:
+        dim_nodes: list[tuple[str, float, float, float]] = []
+        dim_cov: list[tuple[float, float]] = []
+        for d in p.dimensions:
+            kept = [i for i in d.indicators if raw[i.id][1] is not None and i.weight > 0]
+            total = sum(i.weight for i in kept)
+            full = sum(i.weight for i in d.indicators)
+            cov = sum(i.weight for i in d.indicators if raw[i.id][0] is not None) / full if full else 0.0
+            dim_cov.append((d.weight, cov))
+            if total > 0:
+                pairs = [(i.weight / total, raw[i.id][1] or 0.0) for i in kept]
+                rpairs = [(i.weight / total, raw[i.id][2]) for i in kept]
+                ds, dr = aggregate(pairs, method), aggregate(rpairs, method)
+                dim_nodes.append((d.id, d.weight, ds, dr))
+                for i in kept:
+                    pending[i.id] = (0.0, 0.0, i.weight / total)
+            else:
+                ds = dr = math.nan
+            dim_results.append(
+                NodeResult(d.id, d.name, p.id, _opt(ds), _opt(dr), _gap(ds, dr), cov, 0.0)
+            )
+        dtotal = sum(w for _, w, _, _ in dim_nodes if w > 0)
+        dfull = sum(w for w, _ in dim_cov)
+        pcov = sum(w * c for w, c in dim_cov) / dfull if dfull else 0.0
+        pillar_cov.append((p.weight, pcov))
+        if dtotal > 0:
+            shares = {did: w / dtotal for did, w, _, _ in dim_nodes}
+            ps = aggregate([(shares[did], s) for did, _, s, _ in dim_nodes], method)
+            pr = aggregate([(shares[did], r) for did, _, _, r in dim_nodes], method)
+            pillar_nodes.append((p.weight, ps, pr))
+            for d in p.dimensions:
+                for i in d.indicators:
+                    if i.id in pending and d.id in shares:
+                        pending[i.id] = (0.0, shares[d.id], pending[i.id][2])
+            dim_results[-len(p.dimensions) :] = [
+                _with_weight(r, shares.get(r.id, 0.0)) for r in dim_results[-len(p.dimensions) :]
+            ]
+        else:
+            ps = pr = math.nan
+        pil_results.append(NodeResult(p.id, p.name, None, _opt(ps), _opt(pr), _gap(ps, pr), pcov, p.weight))
+
+    ptotal = sum(w for w, _, _ in pillar_nodes if w > 0)
+    pfull = sum(w for w, _ in pillar_cov)
+    coverage = sum(w * c for w, c in pillar_cov) / pfull if pfull else 0.0
+    if ptotal > 0:
+        os_ = aggregate([(w / ptotal, s) for w, s, _ in pillar_nodes], method)
+        or_ = aggregate([(w / ptotal, r) for w, _, r in pillar_nodes], method)
+    else:
+        os_ = or_ = math.nan
+    pil_results = [
+        NodeResult(
+            r.id,
+            r.name,
+            None,
+            r.score,
+            r.reference,
+            r.gap,
+            r.coverage,
+            (r.weight / ptotal) if (ptotal > 0 and r.score is not None) else 0.0,
+            rubric.band_for(r.score) if r.score is not None else None,
+        )
+        for r in pil_results
+    ]
+    pshare = {r.id: r.weight for r in pil_results}
+    overall = NodeResult(
+        "overall",
+        T("Overall", "总分"),
+        None,
+        _opt(os_),
+        _opt(or_),
+        _gap(os_, or_),
+        coverage,
+        1.0,
+        rubric.band_for(os_) if not math.isnan(os_) else None,
+    )
+
+    for ind in rubric.indicators():
+        ans, s, r, spread = raw[ind.id]
+        shares = pending.get(ind.id)
+        if shares is not None and s is not None:
+            local = (pshare[ind.pillar], shares[1], shares[2])
+            w = local[0] * local[1] * local[2]
+        else:
+            local, w = (0.0, 0.0, 0.0), 0.0
+        ind_results.append(
+            IndicatorResult(
+                indicator=ind,
+                answer=ans,
+                score=s,
+                reference=r,
+                gap=None if s is None or ans is None and not zero else r - s,
+                weight=w,
+                local_weights=local,
+                priority=w * max(0.0, r - s) if s is not None else 0.0,
+                answers=tuple(by_id.get(ind.id, ())),
+                spread=spread,
+            )
+        )
+
+    recs = _recommendations(ind_results, opts.top)
+    warnings = _warnings(assessment, rubric, ind_results, coverage)
+    return Result(
+        assessment=assessment,
+        rubric=rubric,
+        options=opts,
+        overall=overall,
+        pillars=tuple(pil_results),
+        dimensions=tuple(dim_results),
+        indicators=tuple(ind_results),
+        recommendations=tuple(recs),
+        warnings=tuple(warnings),
+    )
+
+
+def _opt(v: float) -> float | None:
+    return None if math.isnan(v) else v
+
+
+def _gap(s: float, r: float) -> float | None:
+    return None if math.isnan(s) or math.isnan(r) else r - s
+
+
+def _with_weight(r: NodeResult, w: float) -> NodeResult:
+    return NodeResult(r.id, r.name, r.pillar, r.score, r.reference, r.gap, r.coverage, w, r.band)
+
+
+def _recommendations(results: list[IndicatorResult], top: int) -> list[RecommendationResult]:
+    ranked = sorted((r for r in results if r.priority > 0), key=lambda r: -r.priority)[:top]
+    out: list[tuple[float, int, int, RecommendationResult]] = []
+    for order, r in enumerate(ranked):
+        for rec in r.indicator.recommendations:
+            if rec.when_below is not None and r.answer is not None and r.answer >= rec.when_below:
+                continue
+            item = RecommendationResult(r.id, rec.theme, rec.horizon, r.priority, rec.text)
+            out.append((-r.priority, order, HORIZONS.index(rec.horizon), item))
+    out.sort(key=lambda t: (t[0], t[1], t[2]))
+    return [t[3] for t in out]
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def _warnings(
+    assessment: Assessment, rubric: Rubric, results: list[IndicatorResult], coverage: float
+) -> list[Warning]:
+    out: list[Warning] = [Warning(n.code, n.message, n.indicator) for n in assessment.notices]
+    by_id = {r.id: r for r in results}
+    for r in results:
+        ind = r.indicator
+        if ind.type == "level" and len(r.answers) > 1 and (r.spread or 0) >= DISAGREEMENT_SPREAD:
+            detail = ", ".join(f"{a.respondent or '?'}={_fmt(a.value)}" for a in r.answers)
+            out.append(
+                Warning(
+                    "disagreement",
+                    T(
+                        f"{ind.id}: respondents disagree by {_fmt(r.spread or 0)} levels ({detail}); the median is used",
+                        f"{ind.id}：答题人意见相差 {_fmt(r.spread or 0)} 级（{detail}），取中位数",
+                    ),
+                    ind.id,
+                )
+            )
+        if ind.type == "level":
+            bare = [a for a in r.answers if a.value >= CLAIM_LEVEL and not a.evidence.strip()]
+            if bare:
+                cells = ", ".join(a.cell for a in bare)
+                out.append(
+                    Warning(
+                        "unsupported_claim",
+                        T(
+                            f"{ind.id}: level {CLAIM_LEVEL} or higher claimed without evidence ({cells})",
+                            f"{ind.id}：自评 {CLAIM_LEVEL} 级及以上但未提供佐证材料（{cells}）",
+                        ),
+                        ind.id,
+                    )
+                )
+    for check in rubric.checks:
+        a, b = by_id.get(check.when.indicator), by_id.get(check.then.indicator)
+        if a is None or b is None or a.answer is None or b.answer is None:
+            continue
+        if check.when.holds(a.answer) and not check.then.holds(b.answer):
+            msg = check.message
+            out.append(
+                Warning(
+                    "inconsistent",
+                    Text(
+                        f"{msg.get('en')} ({a.id} = {_fmt(a.answer)}, {b.id} = {_fmt(b.answer)})",
+                        f"{msg.get('zh')}（{a.id} = {_fmt(a.answer)}，{b.id} = {_fmt(b.answer)}）",
+                    ),
+                    b.id,
+                )
+            )
+    if coverage < LOW_COVERAGE:
+        out.append(
+            Warning(
+                "low_coverage",
+                T(
+                    f"only {coverage:.0%} of the rubric's weight was answered; scores rest on few answers",
+                    f"仅回答了框架权重的 {coverage:.0%}，分数依据不足",
+                ),
+            )
+        )
+    out.extend(_drift(assessment, rubric))
+    return out
+
+
+def _drift(assessment: Assessment, rubric: Rubric) -> list[Warning]:
+    stamp = assessment.stamp
+    if stamp is None or stamp.hash == rubric.content_hash:
+        return []
+    now = {i.id: i.fingerprint for i in rubric.indicators()}
+    then = stamp.fingerprints
+    added = sorted(set(now) - set(then))
+    removed = sorted(set(then) - set(now))
+    changed = sorted(i for i in set(now) & set(then) if now[i] != then[i])
+    parts_en, parts_zh = [], []
+    if added:
+        parts_en.append("added " + ", ".join(added))
+        parts_zh.append("新增 " + ", ".join(added))
+    if removed:
+        parts_en.append("removed " + ", ".join(removed))
+        parts_zh.append("删除 " + ", ".join(removed))
+    if changed:
+        parts_en.append("changed " + ", ".join(changed))
+        parts_zh.append("修改 " + ", ".join(changed))
+    detail_en = "; ".join(parts_en) or "texts or settings changed"
+    detail_zh = "；".join(parts_zh) or "文字或设置有改动"
+    return [
+        Warning(
+            "rubric_drift",
+            T(
+                f"the workbook was made from rubric {stamp.id} {stamp.version}, scored with {rubric.id} "
+                f"{rubric.version}: {detail_en}",
+                f"自评表基于框架 {stamp.id} {stamp.version} 生成，现按 {rubric.id} {rubric.version} 评分：{detail_zh}",
+            ),
+        )
+    ]
+
+
+def score_file(path: Path | str, rubric: str | Path | Rubric, options: ScoreOptions | None = None) -> Result:
+    """Load the rubric, read the workbook and score it."""
+    from vibbench.rubric.loader import load_rubric
+    from vibbench.workbook.reader import read_assessment
+
+    r = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    return score(read_assessment(path, r), r, options)
+
+
+def reference_score(ind: Indicator, rubric: Rubric) -> float:
+    return normalise(ind, ind.reference, rubric.scale)
