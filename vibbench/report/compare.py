@@ -1,0 +1,198 @@
+"""Renderers for ``vibbench compare``: the institutions × pillars matrix and progress over years."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vibbench.io import emit as emit_text
+from vibbench.report.common import DASH, fmt, label, pct
+from vibbench.report.escape import md
+from vibbench.rubric.model import Rubric
+from vibbench.scoring.ranking import Step, progress
+from vibbench.scoring.result import Result
+
+Ranked = list[tuple[Result, int | None]]
+
+PROGRESS_TITLE = {"en": "Progress since the previous year", "zh": "较上一年度的进展"}
+MOVERS = {"en": "Moved most", "zh": "变化最大的指标"}
+CHANGE = {"en": "Δ overall", "zh": "总分变化"}
+
+
+def _signed(v: float | None) -> str:
+    return DASH if v is None else f"{v:+.1f}"
+
+
+def to_dict(ranked: Ranked, rubric: Rubric, lang: str) -> dict[str, Any]:
+    from vibbench.report.json_format import SCHEMA_VERSION
+    from vibbench.report.json_format import to_dict as one
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title.get(lang)},
+        "institutions": [{**one(r, lang), "rank": rank} for r, rank in ranked],
+    }
+
+
+def _matrix_rows(ranked: Ranked, lang: str) -> list[list[str]]:
+    rows = []
+    for r, rank in ranked:
+        o = r.overall
+        rows.append(
+            [
+                DASH if rank is None else str(rank),
+                r.assessment.name,
+                r.assessment.year or DASH,
+                *[fmt(p.score) for p in r.pillars],
+                fmt(o.score),
+                o.band.name.get(lang) if o.band else DASH,
+                pct(o.coverage),
+            ]
+        )
+    return rows
+
+
+def _matrix_header(rubric: Rubric, lang: str) -> list[str]:
+    return [
+        label("rank", lang),
+        label("institution", lang),
+        label("year", lang),
+        *[f"{p.id} {p.name.get(lang)}" for p in rubric.pillars],
+        label("overall", lang),
+        label("band", lang),
+        label("coverage", lang),
+    ]
+
+
+def _reference_row(ranked: Ranked, rubric: Rubric, lang: str) -> list[str]:
+    """VIB's own scores, when every institution is compared with the full rubric answered."""
+    ref = ranked[0][0]
+    return ["", rubric.reference_name.get(lang), "", *[fmt(p.reference) for p in ref.pillars], fmt(ref.overall.reference), "", ""]
+
+
+def _progress_rows(steps: list[Step], rubric: Rubric) -> list[list[str]]:
+    return [
+        [
+            s.name,
+            f"{s.year_from} → {s.year_to}",
+            *[_signed(s.pillars.get(p.id)) for p in rubric.pillars],
+            _signed(s.overall),
+            ", ".join(f"{i} {d:+.0f}" for i, d in s.movers) or DASH,
+        ]
+        for s in steps
+    ]
+
+
+def _progress_header(rubric: Rubric, lang: str) -> list[str]:
+    return [label("institution", lang), label("year", lang), *[p.id for p in rubric.pillars], CHANGE[lang], MOVERS[lang]]
+
+
+def render_table(ranked: Ranked, rubric: Rubric, lang: str, width: int | None = None) -> str:
+    import os
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=width or 120, record=True, no_color=True, highlight=False, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(_rich_tables(ranked, rubric, lang, Table, box))
+    return console.export_text()
+
+
+def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any) -> Any:  # noqa: N803
+    from rich.console import Group
+
+    matrix = Table(title=f"{rubric.id} {rubric.version}", box=box.SIMPLE_HEAD, title_justify="left")
+    header = _matrix_header(rubric, lang)
+    for n, h in enumerate(header):
+        matrix.add_column(h, justify="left" if n in (1, 2, 3 + len(rubric.pillars) + 1) else "right")
+    for row in _matrix_rows(ranked, lang):
+        matrix.add_row(*row)
+    matrix.add_row(*_reference_row(ranked, rubric, lang), style="dim")
+    parts = [matrix]
+    steps = progress([r for r, _ in ranked])
+    if steps:
+        prog = Table(title=PROGRESS_TITLE[lang], box=box.SIMPLE_HEAD, title_justify="left")
+        for n, h in enumerate(_progress_header(rubric, lang)):
+            prog.add_column(h, justify="left" if n in (0, 1) or n == len(rubric.pillars) + 3 else "right")
+        for row in _progress_rows(steps, rubric):
+            prog.add_row(*row)
+        parts.append(prog)
+    return Group(*parts)
+
+
+def render_csv(ranked: Ranked, rubric: Rubric, lang: str) -> str:
+    from vibbench.report.csv_format import write_rows
+
+    header = ["rank", "name", "year", "path", *[p.id for p in rubric.pillars], "overall", "band", "coverage"]
+    rows = [
+        [
+            rank,
+            r.assessment.name,
+            r.assessment.year,
+            r.assessment.path,
+            *[p.score for p in r.pillars],
+            r.overall.score,
+            r.overall.band.id if r.overall.band else None,
+            r.overall.coverage,
+        ]
+        for r, rank in ranked
+    ]
+    return write_rows(header, rows)
+
+
+def _md_table(header: list[str], rows: list[list[str]], right_from: int = 3) -> list[str]:
+    lines = ["| " + " | ".join(md(h) for h in header) + " |"]
+    lines.append("|" + "|".join("---:" if n >= right_from else "---" for n in range(len(header))) + "|")
+    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def render_markdown(ranked: Ranked, rubric: Rubric, lang: str, chart: str | None = None) -> str:
+    title = {"en": "Comparison against VIB", "zh": "与 VIB 的对标比较"}[lang]
+    lines = [f"# {title}", "", f"{label('rubric', lang)}: {md(rubric.id)} {md(rubric.version)}", ""]
+    lines += _md_table(_matrix_header(rubric, lang), [*_matrix_rows(ranked, lang), _reference_row(ranked, rubric, lang)])
+    if chart:
+        alt = {"en": "Pillar scores against VIB", "zh": "各支柱得分与 VIB 对比"}[lang]
+        lines += ["", f"![{alt}]({chart})"]
+    steps = progress([r for r, _ in ranked])
+    if steps:
+        lines += ["", f"## {PROGRESS_TITLE[lang]}", ""]
+        lines += _md_table(_progress_header(rubric, lang), _progress_rows(steps, rubric), right_from=2)
+    return "\n".join(lines) + "\n"
+
+
+def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path | None) -> None:
+    if fmt_name == "json":
+        from vibbench.report.json_format import dumps
+
+        emit_text(dumps(to_dict(ranked, rubric, lang)), output)
+    elif fmt_name == "csv":
+        emit_text(render_csv(ranked, rubric, lang), output)
+    elif fmt_name == "markdown":
+        chart = None
+        if output is not None:
+            chart = _draw_chart(ranked, rubric, lang, output)
+        emit_text(render_markdown(ranked, rubric, lang, chart), output)
+    elif output is None:
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table
+
+        Console(highlight=False).print(_rich_tables(ranked, rubric, lang, Table, box))
+    else:
+        emit_text(render_table(ranked, rubric, lang), output)
+
+
+def _draw_chart(ranked: Ranked, rubric: Rubric, lang: str, output: Path) -> str | None:
+    """Grouped bars per pillar (institutions and VIB) as SVG beside the Markdown file; its relative link."""
+    from vibbench.report.charts_compare import grouped_bars
+
+    folder = output.parent / f"{output.stem}_charts"
+    folder.mkdir(exist_ok=True)
+    target = folder / "compare.svg"
+    names = [f"{r.assessment.name} {r.assessment.year}".strip() for r, _ in ranked][:20]
+    series = [[p.score or 0.0 for p in r.pillars] for r, _ in ranked][:20]
+    reference = [p.reference or 0.0 for p in ranked[0][0].pillars]
+    grouped_bars(target, [p.name.get(lang) for p in rubric.pillars], names, series, rubric.reference_name.get(lang), reference)
+    return f"{folder.name}/compare.svg"

@@ -1,0 +1,233 @@
+"""Weight sensitivity (SPEC §5), vectorised with numpy over samples × institutions × indicators.
+
+Each sample multiplies every weight (pillar, dimension, indicator) by its own factor drawn
+from U[1 − spread, 1 + spread] and rescores every institution with the same aggregation and
+missing-answer rules as the engine. Work is done in blocks of samples so that memory stays
+bounded whatever the number of samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from vibbench.rubric.model import Rubric
+from vibbench.scoring.result import Result, ScoreOptions
+
+BLOCK_BYTES = 48 * 2**20
+"""Budget for one block's largest temporary (samples × institutions × indicators × 8 bytes)."""
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    p5: float | None
+    p50: float | None
+    p95: float | None
+
+
+@dataclass(frozen=True)
+class InstitutionSensitivity:
+    score: Percentiles
+    rank: Percentiles
+    top_priorities: tuple[tuple[str, float], ...]
+    """(indicator id, share of samples in which it stays among the top priorities)."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    samples: int
+    spread: float
+    seed: int
+    top: int
+    institutions: tuple[InstitutionSensitivity, ...]
+    """In the order of the results given."""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The rubric as index arrays."""
+
+    ids: list[str]
+    ind_dim: Any  # (K,) dimension index of each indicator
+    dim_pil: Any  # (D,) pillar index of each dimension
+    wi: Any
+    wd: Any
+    wp: Any
+
+    @staticmethod
+    def of(rubric: Rubric) -> Structure:
+        ids, ind_dim, dim_pil, wi, wd, wp = [], [], [], [], [], []
+        for p_idx, p in enumerate(rubric.pillars):
+            wp.append(p.weight)
+            for d in p.dimensions:
+                d_idx = len(wd)
+                wd.append(d.weight)
+                dim_pil.append(p_idx)
+                for i in d.indicators:
+                    ids.append(i.id)
+                    ind_dim.append(d_idx)
+                    wi.append(i.weight)
+        return Structure(ids, np.array(ind_dim), np.array(dim_pil), np.array(wi, float), np.array(wd, float), np.array(wp, float))
+
+
+def matrices(results: Sequence[Result], st: Structure) -> tuple[Any, Any, Any]:
+    """Scores S (institutions × K, 0 where not kept), reference scores R (K,), kept mask M."""
+    n, k = len(results), len(st.ids)
+    s = np.zeros((n, k))
+    m = np.zeros((n, k))
+    r = np.zeros(k)
+    for row, res in enumerate(results):
+        for col, ir in enumerate(res.indicators):
+            r[col] = ir.reference
+            if ir.score is not None and ir.indicator.weight > 0:
+                s[row, col] = ir.score
+                m[row, col] = 1.0
+    return s, r, m
+
+
+
+
+def simulate(
+    s: Any, r: Any, m: Any, st: Structure, fi: Any, fd: Any, fp: Any, method: str
+) -> tuple[Any, Any, Any]:
+    """Overall scores (c × n), overall reference (c × n) and priorities (c × n × K) for one block of factors."""
+    geo = method == "geometric"
+    sv = np.log(np.maximum(s, 1.0)) if geo else s
+    rv = np.log(np.maximum(r, 1.0)) if geo else r
+    wi = st.wi * fi  # (c, K)
+    ndim, npil = len(st.wd), len(st.wp)
+    c, n = fi.shape[0], s.shape[0]
+    ds = np.zeros((c, n, ndim))
+    dr = np.zeros((c, n, ndim))
+    den = np.zeros((c, n, ndim))
+    for d in range(ndim):
+        cols = np.flatnonzero(st.ind_dim == d)
+        w = wi[:, cols]  # (c, k_d)
+        den[:, :, d] = w @ m[:, cols].T
+        ds[:, :, d] = w @ (m[:, cols] * sv[:, cols]).T
+        dr[:, :, d] = w @ (m[:, cols] * rv[cols]).T
+    kept_d = den > 0
+    safe = np.where(kept_d, den, 1.0)
+    ds, dr = ds / safe, dr / safe
+    if geo:
+        ds, dr = np.exp(ds), np.exp(dr)
+    wd = (st.wd * fd)[:, None, :] * kept_d  # (c, n, D)
+    pden = np.zeros((c, n, npil))
+    ps = np.zeros((c, n, npil))
+    pr = np.zeros((c, n, npil))
+    dsv = np.log(np.maximum(ds, 1.0)) if geo else ds
+    drv = np.log(np.maximum(dr, 1.0)) if geo else dr
+    for p in range(npil):
+        cols = np.flatnonzero(st.dim_pil == p)
+        pden[:, :, p] = wd[:, :, cols].sum(axis=2)
+        ps[:, :, p] = (wd[:, :, cols] * dsv[:, :, cols]).sum(axis=2)
+        pr[:, :, p] = (wd[:, :, cols] * drv[:, :, cols]).sum(axis=2)
+    kept_p = pden > 0
+    psafe = np.where(kept_p, pden, 1.0)
+    ps, pr = ps / psafe, pr / psafe
+    if geo:
+        ps, pr = np.exp(ps), np.exp(pr)
+    wp = (st.wp * fp)[:, None, :] * kept_p  # (c, n, P)
+    oden = wp.sum(axis=2)
+    osafe = np.where(oden > 0, oden, 1.0)
+    if geo:
+        overall = np.exp((wp * np.log(np.maximum(ps, 1.0))).sum(axis=2) / osafe)
+        oref = np.exp((wp * np.log(np.maximum(pr, 1.0))).sum(axis=2) / osafe)
+    else:
+        overall = (wp * ps).sum(axis=2) / osafe
+        oref = (wp * pr).sum(axis=2) / osafe
+    overall = np.where(oden > 0, overall, np.nan)
+    # Effective weight of each indicator: pillar share × dimension share × indicator share.
+    pshare = wp / osafe[:, :, None]  # (c, n, P)
+    dshare = wd / psafe[:, :, st.dim_pil]  # (c, n, D)
+    ishare = wi[:, None, :] * m[None, :, :] / safe[:, :, st.ind_dim]  # (c, n, K)
+    weight = ishare * dshare[:, :, st.ind_dim] * pshare[:, :, st.dim_pil[st.ind_dim]]
+    priority = weight * np.maximum(0.0, r[None, None, :] - s[None, :, :])
+    return overall, oref, priority
+
+
+def ranks_of(scores: Any) -> Any:
+    """Competition ranks along axis 1 (1 = highest; ties share the better rank; NaN last)."""
+    x = np.where(np.isnan(scores), -np.inf, scores)
+    order = np.argsort(-x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    pos = np.broadcast_to(np.arange(x.shape[1]), x.shape)
+    first = np.where(np.concatenate([np.ones((x.shape[0], 1), bool), xs[:, 1:] != xs[:, :-1]], axis=1), pos, 0)
+    first = np.maximum.accumulate(first, axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, first + 1, axis=1)
+    return ranks
+
+
+def analyse(
+    results: Sequence[Result], rubric: Rubric, opts: ScoreOptions, *, samples: int, spread: float, seed: int
+) -> Analysis:
+    st = Structure.of(rubric)
+    top = opts.top
+    nominal_top = [[ir.id for ir in res.top_priorities(top)] for res in results]
+    if spread == 0:  # every sample equals the nominal weights: the percentiles are the nominal values
+        return _nominal(results, samples, seed, top, nominal_top)
+    s, r, m = matrices(results, st)
+    n, k = s.shape
+    rng = np.random.default_rng(seed)
+    lo, hi = 1.0 - spread, 1.0 + spread
+    fi_all = rng.uniform(lo, hi, (samples, k))
+    fd_all = rng.uniform(lo, hi, (samples, len(st.wd)))
+    fp_all = rng.uniform(lo, hi, (samples, len(st.wp)))
+    col = {ident: j for j, ident in enumerate(st.ids)}
+    tn = max(1, max((len(t) for t in nominal_top), default=1))
+    idx = np.full((n, tn), -1)
+    for row, ids in enumerate(nominal_top):
+        idx[row, : len(ids)] = [col[i] for i in ids]
+    overall_all = np.empty((samples, n))
+    ranks_all = np.empty((samples, n), dtype=np.int32)
+    hits = np.zeros((n, tn))
+    block = max(1, int(BLOCK_BYTES // max(1, n * k * 8)))
+    kth_pos = max(0, k - top)
+    rows = np.arange(n)[:, None]
+    for start in range(0, samples, block):
+        stop = min(samples, start + block)
+        overall, _, priority = simulate(s, r, m, st, fi_all[start:stop], fd_all[start:stop], fp_all[start:stop], opts.aggregation)
+        overall_all[start:stop] = overall
+        ranks_all[start:stop] = ranks_of(overall)
+        kth = np.partition(priority, kth_pos, axis=2)[:, :, kth_pos]  # the top-th largest
+        chosen = priority[:, rows, np.maximum(idx, 0)]  # (c, n, tn)
+        inside = (chosen >= kth[:, :, None]) & (chosen > 0) & (idx >= 0)[None, :, :]
+        hits += inside.sum(axis=0)
+    out = []
+    answered = ~np.isnan(overall_all).all(axis=0)
+    score_pct = np.nanpercentile(np.where(answered, overall_all, 0.0), [5, 50, 95], axis=0)
+    rank_pct = np.percentile(ranks_all, [5, 50, 95], axis=0)
+    for row in range(n):
+        if not answered[row]:
+            none = Percentiles(None, None, None)
+            out.append(InstitutionSensitivity(none, none, ()))
+            continue
+        tops = tuple((ident, float(hits[row, j] / samples)) for j, ident in enumerate(nominal_top[row]))
+        out.append(
+            InstitutionSensitivity(
+                Percentiles(*(float(v) for v in score_pct[:, row])),
+                Percentiles(*(float(v) for v in rank_pct[:, row])),
+                tops,
+            )
+        )
+    return Analysis(samples, spread, seed, top, tuple(out))
+
+
+def _nominal(results: Sequence[Result], samples: int, seed: int, top: int, nominal_top: list[list[str]]) -> Analysis:
+    from vibbench.scoring.ranking import competition_ranks
+
+    ranks = competition_ranks([r.overall.score for r in results])
+    out = []
+    for res, rank, tops in zip(results, ranks, nominal_top, strict=True):
+        s = res.overall.score
+        rk = None if rank is None else float(rank)
+        out.append(
+            InstitutionSensitivity(
+                Percentiles(s, s, s), Percentiles(rk, rk, rk), tuple((i, 1.0) for i in tops) if s is not None else ()
+            )
+        )
+    return Analysis(samples, 0.0, seed, top, tuple(out))
