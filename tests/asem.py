@@ -13,7 +13,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ASEM = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "coinr-asem", ROOT / "shared" / "data" / "coinr-asem") if p.is_dir()),
+    (
+        p
+        for p in (ROOT.parent / "shared" / "data" / "coinr-asem", ROOT / "shared" / "data" / "coinr-asem")
+        if p.is_dir()
+    ),
     ROOT.parent / "shared" / "data" / "coinr-asem",
 )
 
@@ -37,9 +41,19 @@ def build_rubric(folder: Path) -> Path:
         "pillars": [],
     }
     for pid, dims in pillars.items():
-        pillar = {"id": pid, "name": aggregates[pid]["name"], "weight": float(aggregates[pid]["weight"]), "dimensions": []}
+        pillar = {
+            "id": pid,
+            "name": aggregates[pid]["name"],
+            "weight": float(aggregates[pid]["weight"]),
+            "dimensions": [],
+        }
         for did, inds in dims.items():
-            dim = {"id": f"{pid}.{did}", "name": aggregates[did]["name"], "weight": float(aggregates[did]["weight"]), "indicators": []}
+            dim = {
+                "id": f"{pid}.{did}",
+                "name": aggregates[did]["name"],
+                "weight": float(aggregates[did]["weight"]),
+                "indicators": [],
+            }
             for ind in inds:
                 lo, hi = float(ind["min"]), float(ind["max"])  # type: ignore[arg-type]
                 worst, best = (lo, hi) if float(ind["direction"]) > 0 else (hi, lo)  # type: ignore[arg-type]

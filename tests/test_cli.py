@@ -20,7 +20,9 @@ def test_version() -> None:
 
 
 def test_module_entry_point() -> None:
-    out = subprocess.run([sys.executable, "-m", "vibbench", "--version"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "vibbench", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == f"vibbench {__version__}"
 
 
@@ -43,7 +45,15 @@ def test_start_up_path_imports_nothing_heavy() -> None:
 
 def test_missing_file_is_one_error_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
     res = subprocess.run(
-        [sys.executable, "-m", "vibbench", "score", str(tmp_path / "nope.xlsx"), "--rubric", str(MINI_RUBRIC)],
+        [
+            sys.executable,
+            "-m",
+            "vibbench",
+            "score",
+            str(tmp_path / "nope.xlsx"),
+            "--rubric",
+            str(MINI_RUBRIC),
+        ],
         capture_output=True,
         text=True,
     )

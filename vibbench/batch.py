@@ -78,7 +78,7 @@ def score_many(
     jobs = max(1, min(jobs, len(names)))
     _init(rubric, opts, lang)
     outcomes: list[Result | Failure] = []
-    with _progress(len(names), lang) as advance:
+    with _Progress(len(names), lang) as advance:
         if jobs == 1 or len(names) < 4:
             for name in names:
                 outcomes.append(_score_one(name))
@@ -90,7 +90,9 @@ def score_many(
             methods = mp.get_all_start_methods()
             ctx = mp.get_context("fork" if "fork" in methods else "spawn")
             chunk = max(1, min(32, len(names) // (jobs * 4)))
-            with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=(rubric, opts, lang)) as pool:
+            with ProcessPoolExecutor(
+                jobs, mp_context=ctx, initializer=_init, initargs=(rubric, opts, lang)
+            ) as pool:
                 for outcome in pool.map(_score_one, names, chunksize=chunk):
                     outcomes.append(outcome)
                     advance(1)
@@ -99,7 +101,7 @@ def score_many(
     return results, failures
 
 
-class _progress:
+class _Progress:
     """A rich progress bar on standard error for long runs, when it is a terminal; otherwise nothing."""
 
     def __init__(self, total: int, lang: str) -> None:

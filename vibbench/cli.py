@@ -96,7 +96,9 @@ def _guard(lang: str = "en") -> Iterator[None]:
         if _state["debug"]:
             raise
         where = exc.filename or "vibbench"
-        _fail([f"error: {where}: {exc.strerror or exc} — check the path and its permissions / 请检查路径与权限"])
+        _fail(
+            [f"error: {where}: {exc.strerror or exc} — check the path and its permissions / 请检查路径与权限"]
+        )
     except Exception as exc:  # a bug: still one line, never a dump of an institution's answers
         if _state["debug"]:
             raise
@@ -135,7 +137,9 @@ def _main(
 def score(
     assessment: Annotated[Path, typer.Argument(help="The filled-in workbook (.xlsx). 已填写的自评表。")],
     rubric: RubricOpt = "vib",
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format. 输出格式。")] = Format.table,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+    ] = Format.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.en,
     top: TopOpt = 10,
@@ -147,7 +151,9 @@ def score(
     ] = Aggregation.arithmetic,
     fail_under: Annotated[
         float | None,
-        typer.Option("--fail-under", help="Exit 1 if the overall score is below this. 总分低于此值时返回 1。"),
+        typer.Option(
+            "--fail-under", help="Exit 1 if the overall score is below this. 总分低于此值时返回 1。"
+        ),
     ] = None,
 ) -> None:
     """Score a workbook against a rubric and show the gap to VIB. 为自评表打分并给出与 VIB 的差距。"""
@@ -159,8 +165,6 @@ def score(
         result = score_file(assessment, rubric, opts)
         render.emit_result(result, format.value, lang.value, output)
     _exit_for(result.overall.score, fail_under)
-
-
 
 
 def _exit_for(overall: float | None, fail_under: float | None) -> None:
@@ -185,7 +189,9 @@ def explain(
         from vibbench.report.explain import explain as do_explain
         from vibbench.scoring.engine import ScoreOptions, score_file
 
-        result = score_file(assessment, rubric, ScoreOptions(missing=missing.value, aggregation=aggregation.value))
+        result = score_file(
+            assessment, rubric, ScoreOptions(missing=missing.value, aggregation=aggregation.value)
+        )
         sys.stdout.write(do_explain(result, id, lang.value))
 
 
@@ -219,7 +225,9 @@ def report(
 
 @app.command()
 def template(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx). 输出的空白自评表。")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx). 输出的空白自评表。")
+    ],
     rubric: RubricOpt = "vib",
     lang: LangOpt = Lang.en,
 ) -> None:

@@ -62,7 +62,11 @@ def test_one_sample_equals_engine_with_those_weights(aggregation: str, missing: 
     st = Structure.of(RUBRIC)
     s, r, m = matrices(results, st)
     rng = np.random.default_rng(7)
-    fi, fd, fp = rng.uniform(0.5, 1.5, (3, len(st.wi))), rng.uniform(0.5, 1.5, (3, len(st.wd))), rng.uniform(0.5, 1.5, (3, len(st.wp)))
+    fi, fd, fp = (
+        rng.uniform(0.5, 1.5, (3, len(st.wi))),
+        rng.uniform(0.5, 1.5, (3, len(st.wd))),
+        rng.uniform(0.5, 1.5, (3, len(st.wp))),
+    )
     overall, oref, priority = simulate(s, r, m, st, fi, fd, fp, aggregation)
     for n in range(3):
         rw = reweighted(RUBRIC, fi[n], fd[n], fp[n])

@@ -15,7 +15,9 @@ def rubric_from(tmp_path: Path, text: str, name: str = "r.yaml") -> Rubric:
     return load_rubric(path, use_cache=False)
 
 
-def assessment(*answers: tuple[str, float] | tuple[str, float, str] | Answer, name: str = "Inst") -> Assessment:
+def assessment(
+    *answers: tuple[str, float] | tuple[str, float, str] | Answer, name: str = "Inst"
+) -> Assessment:
     out = []
     for n, a in enumerate(answers):
         if isinstance(a, Answer):

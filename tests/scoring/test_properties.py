@@ -31,7 +31,9 @@ def value_for(ind: Indicator) -> st.SearchStrategy[float]:
 
 answers_st = st.fixed_dictionaries({}, optional={i.id: value_for(i) for i in INDICATORS})
 options_st = st.builds(
-    ScoreOptions, missing=st.sampled_from(["exclude", "zero"]), aggregation=st.sampled_from(["arithmetic", "geometric"])
+    ScoreOptions,
+    missing=st.sampled_from(["exclude", "zero"]),
+    aggregation=st.sampled_from(["arithmetic", "geometric"]),
 )
 
 
@@ -47,7 +49,9 @@ def make(answers: dict[str, float], order: list[str] | None = None) -> Assessmen
 
 def all_scores(res) -> list[float]:  # type: ignore[no-untyped-def]
     nodes = [res.overall, *res.pillars, *res.dimensions]
-    return [n.score for n in nodes if n.score is not None] + [r.score for r in res.indicators if r.score is not None]
+    return [n.score for n in nodes if n.score is not None] + [
+        r.score for r in res.indicators if r.score is not None
+    ]
 
 
 @SETTINGS
@@ -59,7 +63,9 @@ def test_every_score_within_0_and_100(answers: dict[str, float], opts: ScoreOpti
 
 @SETTINGS
 @given(answers_st, options_st, st.sampled_from(INDICATORS), st.floats(0, 1))
-def test_monotone_in_each_answer(answers: dict[str, float], opts: ScoreOptions, ind: Indicator, bump: float) -> None:
+def test_monotone_in_each_answer(
+    answers: dict[str, float], opts: ScoreOptions, ind: Indicator, bump: float
+) -> None:
     if ind.id not in answers:
         return
     before = score(make(answers), RUBRIC, opts).overall.score
@@ -87,14 +93,18 @@ def test_independent_of_row_order(answers: dict[str, float], opts: ScoreOptions,
     a = score(make(answers, order), RUBRIC, opts)
     b = score(make(answers, shuffled), RUBRIC, opts)
     assert a.overall.score == b.overall.score or (
-        a.overall.score is not None and b.overall.score is not None and math.isclose(a.overall.score, b.overall.score)
+        a.overall.score is not None
+        and b.overall.score is not None
+        and math.isclose(a.overall.score, b.overall.score)
     )
     assert [r.priority for r in a.indicators] == pytest.approx([r.priority for r in b.indicators])
 
 
 @SETTINGS
 @given(answers_st, st.sampled_from(["exclude", "zero"]))
-def test_priorities_add_up_to_gap_when_nothing_beats_reference(answers: dict[str, float], missing: str) -> None:
+def test_priorities_add_up_to_gap_when_nothing_beats_reference(
+    answers: dict[str, float], missing: str
+) -> None:
     res = score(make(answers), RUBRIC, ScoreOptions(missing=missing))
     if res.overall.gap is None or any(r.score is not None and r.score > r.reference for r in res.indicators):
         return

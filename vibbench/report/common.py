@@ -77,3 +77,21 @@ def label(key: str, lang: str) -> str:
 
 def horizon(key: str, lang: str) -> str:
     return HORIZON.get(key, Text(key)).get(lang)
+
+
+def capture(renderable: object, width: int = 100, color: bool = False) -> str:
+    """Render a rich object to a string, as a terminal of ``width`` columns would show it."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(
+        width=width,
+        record=True,
+        file=io.StringIO(),
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+    )
+    console.print(renderable)
+    return console.export_text(styles=color)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from vibbench.io import emit as emit_text
-from vibbench.report.common import DASH, fmt, label, pct
+from vibbench.report.common import DASH, capture, fmt, label, pct
 from vibbench.report.escape import md
 from vibbench.rubric.model import Rubric
 from vibbench.scoring.ranking import Step, progress
@@ -67,7 +67,15 @@ def _matrix_header(rubric: Rubric, lang: str) -> list[str]:
 def _reference_row(ranked: Ranked, rubric: Rubric, lang: str) -> list[str]:
     """VIB's own scores, when every institution is compared with the full rubric answered."""
     ref = ranked[0][0]
-    return ["", rubric.reference_name.get(lang), "", *[fmt(p.reference) for p in ref.pillars], fmt(ref.overall.reference), "", ""]
+    return [
+        "",
+        rubric.reference_name.get(lang),
+        "",
+        *[fmt(p.reference) for p in ref.pillars],
+        fmt(ref.overall.reference),
+        "",
+        "",
+    ]
 
 
 def _progress_rows(steps: list[Step], rubric: Rubric) -> list[list[str]]:
@@ -84,19 +92,20 @@ def _progress_rows(steps: list[Step], rubric: Rubric) -> list[list[str]]:
 
 
 def _progress_header(rubric: Rubric, lang: str) -> list[str]:
-    return [label("institution", lang), label("year", lang), *[p.id for p in rubric.pillars], CHANGE[lang], MOVERS[lang]]
+    return [
+        label("institution", lang),
+        label("year", lang),
+        *[p.id for p in rubric.pillars],
+        CHANGE[lang],
+        MOVERS[lang],
+    ]
 
 
 def render_table(ranked: Ranked, rubric: Rubric, lang: str, width: int | None = None) -> str:
-    import os
-
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=width or 120, record=True, no_color=True, highlight=False, file=open(os.devnull, "w"))  # noqa: SIM115
-    console.print(_rich_tables(ranked, rubric, lang, Table, box))
-    return console.export_text()
+    return capture(_rich_tables(ranked, rubric, lang, Table, box), width or 120)
 
 
 def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any) -> Any:  # noqa: N803
@@ -151,7 +160,9 @@ def _md_table(header: list[str], rows: list[list[str]], right_from: int = 3) -> 
 def render_markdown(ranked: Ranked, rubric: Rubric, lang: str, chart: str | None = None) -> str:
     title = {"en": "Comparison against VIB", "zh": "与 VIB 的对标比较"}[lang]
     lines = [f"# {title}", "", f"{label('rubric', lang)}: {md(rubric.id)} {md(rubric.version)}", ""]
-    lines += _md_table(_matrix_header(rubric, lang), [*_matrix_rows(ranked, lang), _reference_row(ranked, rubric, lang)])
+    lines += _md_table(
+        _matrix_header(rubric, lang), [*_matrix_rows(ranked, lang), _reference_row(ranked, rubric, lang)]
+    )
     if chart:
         alt = {"en": "Pillar scores against VIB", "zh": "各支柱得分与 VIB 对比"}[lang]
         lines += ["", f"![{alt}]({chart})"]
@@ -194,5 +205,12 @@ def _draw_chart(ranked: Ranked, rubric: Rubric, lang: str, output: Path) -> str 
     names = [f"{r.assessment.name} {r.assessment.year}".strip() for r, _ in ranked][:20]
     series = [[p.score or 0.0 for p in r.pillars] for r, _ in ranked][:20]
     reference = [p.reference or 0.0 for p in ranked[0][0].pillars]
-    grouped_bars(target, [p.name.get(lang) for p in rubric.pillars], names, series, rubric.reference_name.get(lang), reference)
+    grouped_bars(
+        target,
+        [p.name.get(lang) for p in rubric.pillars],
+        names,
+        series,
+        rubric.reference_name.get(lang),
+        reference,
+    )
     return f"{folder.name}/compare.svg"

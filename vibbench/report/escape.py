@@ -12,5 +12,7 @@ def md(text: object) -> str:
     s = str(text).replace("\r\n", "\n").replace("\r", "\n")
     s = " ".join(part.strip() for part in s.split("\n"))
     s = s.replace("&", "&amp;")
-    s = _SPECIAL.sub(lambda m: "&lt;" if m.group(1) == "<" else "&gt;" if m.group(1) == ">" else "\\" + m.group(1), s)
+    s = _SPECIAL.sub(
+        lambda m: "&lt;" if m.group(1) == "<" else "&gt;" if m.group(1) == ">" else "\\" + m.group(1), s
+    )
     return s

@@ -20,13 +20,21 @@ def explain(result: Result, ident: str, lang: str = "en") -> str:
         ids = ", ".join(p.id for p in result.pillars)
         raise UsageError.one(
             ident,
-            T(f"no indicator, dimension or pillar '{ident}' in rubric {result.rubric.id}",
-              f"框架 {result.rubric.id} 中没有编号为 '{ident}' 的指标、维度或支柱"),
-            T(f"use an id shown by `vibbench rubric show` (pillars: {ids})",
-              f"请使用 `vibbench rubric show` 中的编号（支柱：{ids}）"),
+            T(
+                f"no indicator, dimension or pillar '{ident}' in rubric {result.rubric.id}",
+                f"框架 {result.rubric.id} 中没有编号为 '{ident}' 的指标、维度或支柱",
+            ),
+            T(
+                f"use an id shown by `vibbench rubric show` (pillars: {ids})",
+                f"请使用 `vibbench rubric show` 中的编号（支柱：{ids}）",
+            ),
         )
     zh = lang == "zh"
-    lines = _indicator(result, item, zh, lang) if isinstance(item, IndicatorResult) else _node(result, item, zh, lang)
+    lines = (
+        _indicator(result, item, zh, lang)
+        if isinstance(item, IndicatorResult)
+        else _node(result, item, zh, lang)
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -40,13 +48,20 @@ def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[
         who = f" [{a.respondent}]" if a.respondent else ""
         out.append(f"   {a.cell}{who}: {a.raw!r} → {_g(a.value)}")
     if len(r.answers) > 1:
-        out.append(f"   {'中位数' if zh else 'median'} = {_g(r.answer or 0)}, spread = max − min = {_g(r.spread or 0)}")
+        out.append(
+            f"   {'中位数' if zh else 'median'} = {_g(r.answer or 0)}, spread = max − min = {_g(r.spread or 0)}"
+        )
     out.append("")
     out.append("2. " + ("归一化" if zh else "Normalisation"))
     x = r.answer if r.answer is not None else None
     out.append("   " + _formula(result, ind, x, r.score, zh))
-    out.append("   " + ("参照（VIB）：" if zh else "Reference (VIB): ") + answer_text(rubric, ind, ind.reference, lang)
-               + " → " + _formula(result, ind, ind.reference, r.reference, zh))
+    out.append(
+        "   "
+        + ("参照（VIB）：" if zh else "Reference (VIB): ")
+        + answer_text(rubric, ind, ind.reference, lang)
+        + " → "
+        + _formula(result, ind, ind.reference, r.reference, zh)
+    )
     out.append("")
     out.append("3. " + ("权重（在保留的同级中的占比）" if zh else "Weights (share among kept siblings)"))
     p_share, d_share, i_share = r.local_weights
@@ -62,21 +77,34 @@ def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[
     if r.score is None:
         out.append("   " + ("未回答，已排除（权重 0）" if zh else "unanswered and left out (weight 0)"))
     else:
-        out.append(f"   {'得分贡献' if zh else 'contribution to overall'} W × s = {_g(r.weight)} × {_g(s)} = {_g(r.weight * s)}")
+        out.append(
+            f"   {'得分贡献' if zh else 'contribution to overall'} W × s = {_g(r.weight)} × {_g(s)} = {_g(r.weight * s)}"
+        )
         out.append(f"   gap = r − s = {_g(r.reference)} − {_g(s)} = {_g(r.reference - s)}")
-    out.append(f"   priority = W × max(0, r − s) = {_g(r.priority)} " + ("（总分分数）" if zh else "points of overall score"))
+    out.append(
+        f"   priority = W × max(0, r − s) = {_g(r.priority)} "
+        + ("（总分分数）" if zh else "points of overall score")
+    )
     gap = result.overall.gap
     if gap and r.priority and not math.isclose(gap, 0.0):
-        out.append(f"   = {r.priority / gap:.1%} " + ("的总差距" if zh else "of the overall gap") + f" ({fmt(gap)})")
+        out.append(
+            f"   = {r.priority / gap:.1%} " + ("的总差距" if zh else "of the overall gap") + f" ({fmt(gap)})"
+        )
     out.append("")
     out.append("5. " + ("建议" if zh else "Recommendations"))
     recs = [rec for rec in result.recommendations if rec.indicator == ind.id]
     if not recs:
-        why = ("不在前 " if zh else "not among the top ") + str(result.options.top) + (" 优先项，或无需改进" if zh else " priorities, or nothing to improve")
+        why = (
+            ("不在前 " if zh else "not among the top ")
+            + str(result.options.top)
+            + (" 优先项，或无需改进" if zh else " priorities, or nothing to improve")
+        )
         out.append("   " + why)
     for rec in recs:
         theme = rubric.themes.get(rec.theme)
-        out.append(f"   [{theme.get(lang) if theme else rec.theme} · {horizon(rec.horizon, lang)}] {rec.text.get(lang)}")
+        out.append(
+            f"   [{theme.get(lang) if theme else rec.theme} · {horizon(rec.horizon, lang)}] {rec.text.get(lang)}"
+        )
     return out
 
 
@@ -92,10 +120,14 @@ def _formula(result: Result, ind: object, x: float | None, s: float | None, zh: 
     if ind.type == "boolean":
         return f"s = 100 × {_g(x)} = {_g(s)}"
     m, t = ind.min, ind.target
-    goal = ("目标值" if zh else "goalposts") + f" m = {_g(m)} ({'最差' if zh else 'worst'}), t = {_g(t)} ({'最好' if zh else 'best'})"
+    goal = (
+        "目标值" if zh else "goalposts"
+    ) + f" m = {_g(m)} ({'最差' if zh else 'worst'}), t = {_g(t)} ({'最好' if zh else 'best'})"
     if ind.log:
-        return (f"{goal}, log: s = 100 × clip((ln(1+{_g(x)}) − ln(1+{_g(m)})) / (ln(1+{_g(t)}) − ln(1+{_g(m)})), 0, 1)"
-                f" = {_g(s)}")
+        return (
+            f"{goal}, log: s = 100 × clip((ln(1+{_g(x)}) − ln(1+{_g(m)})) / (ln(1+{_g(t)}) − ln(1+{_g(m)})), 0, 1)"
+            f" = {_g(s)}"
+        )
     return f"{goal}: s = 100 × clip(({_g(x)} − {_g(m)}) / ({_g(t)} − {_g(m)}), 0, 1) = {_g(s)}"
 
 
@@ -105,13 +137,28 @@ def _node(result: Result, n: NodeResult, zh: bool, lang: str) -> list[str]:
         children = [(c.id, c.name.get(lang), c.weight, c.score, c.reference) for c in result.pillars]
         title = "overall"
     elif n.pillar is None:
-        children = [(c.id, c.name.get(lang), c.weight, c.score, c.reference) for c in result.dimensions if c.pillar == n.id]
+        children = [
+            (c.id, c.name.get(lang), c.weight, c.score, c.reference)
+            for c in result.dimensions
+            if c.pillar == n.id
+        ]
         title = f"{n.id} — {n.name.get(lang)} ({'支柱' if zh else 'pillar'})"
     else:
-        children = [(c.id, c.indicator.name.get(lang), c.local_weights[2], c.score, c.reference)
-                    for c in result.indicators if c.indicator.dimension == n.id]
+        children = [
+            (c.id, c.indicator.name.get(lang), c.local_weights[2], c.score, c.reference)
+            for c in result.indicators
+            if c.indicator.dimension == n.id
+        ]
         title = f"{n.id} — {n.name.get(lang)} ({'维度' if zh else 'dimension'})"
-    out = [title, "", ("下级（在保留同级中的占比、得分、参照）" if zh else "Parts (share among kept siblings, score, reference)")]
+    out = [
+        title,
+        "",
+        (
+            "下级（在保留同级中的占比、得分、参照）"
+            if zh
+            else "Parts (share among kept siblings, score, reference)"
+        ),
+    ]
     for cid, name, share, s, r in children:
         out.append(f"   {cid} {name}: share {_g(share)}, s = {fmt(s)}, r = {fmt(r)}")
     kept = [(w, s, r) for _, _, w, s, r in children if s is not None and w > 0]
@@ -120,13 +167,20 @@ def _node(result: Result, n: NodeResult, zh: bool, lang: str) -> list[str]:
     else:
         formula = "S = Σ share × s = " + " + ".join(f"{_g(w)} × {_g(s)}" for w, s, _ in kept)
     out += ["", f"{'汇总' if zh else 'Aggregation'} ({method}): {formula} = {fmt(n.score)}"]
-    out.append(f"{'参照' if zh else 'Reference'}: {fmt(n.reference)}; gap = {fmt(n.gap)}; "
-               f"{'覆盖率' if zh else 'coverage'} = {n.coverage:.1%}")
+    out.append(
+        f"{'参照' if zh else 'Reference'}: {fmt(n.reference)}; gap = {fmt(n.gap)}; "
+        f"{'覆盖率' if zh else 'coverage'} = {n.coverage:.1%}"
+    )
     if n.id != "overall":
         pw = 1.0
         if n.pillar is not None:
             pw = next(p.weight for p in result.pillars if p.id == n.pillar)
-        out.append(("在总分中的占比" if zh else "Share of the overall score") + f": {_g(n.weight * pw if n.pillar else n.weight)}")
-        prios = sum(r.priority for r in result.indicators if n.id in (r.indicator.dimension, r.indicator.pillar))
+        out.append(
+            ("在总分中的占比" if zh else "Share of the overall score")
+            + f": {_g(n.weight * pw if n.pillar else n.weight)}"
+        )
+        prios = sum(
+            r.priority for r in result.indicators if n.id in (r.indicator.dimension, r.indicator.pillar)
+        )
         out.append(("下属指标优先度合计" if zh else "Priorities below it add up to") + f": {_g(prios)}")
     return out

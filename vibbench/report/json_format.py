@@ -45,18 +45,14 @@ def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
         "gap": _num(r.gap),
         "weight": r.weight,
         "priority": r.priority,
-        "respondents": [
-            {"respondent": a.respondent, "answer": a.value, "cell": a.cell} for a in r.answers
-        ],
+        "respondents": [{"respondent": a.respondent, "answer": a.value, "cell": a.cell} for a in r.answers],
         "spread": _num(r.spread),
     }
 
 
 def to_dict(result: Result, lang: str = "en") -> dict[str, Any]:
     a = result.assessment
-    overall = {
-        k: v for k, v in _node(result.overall, lang, band=True).items() if k not in ("id", "name")
-    }
+    overall = {k: v for k, v in _node(result.overall, lang, band=True).items() if k not in ("id", "name")}
     return {
         "schema_version": SCHEMA_VERSION,
         "institution": dict(a.institution),
@@ -86,7 +82,8 @@ def to_dict(result: Result, lang: str = "en") -> dict[str, Any]:
             for rec in result.recommendations
         ],
         "warnings": [
-            {"code": w.code, "message": w.message.get(lang), "indicator": w.indicator} for w in result.warnings
+            {"code": w.code, "message": w.message.get(lang), "indicator": w.indicator}
+            for w in result.warnings
         ],
     }
 

@@ -21,7 +21,9 @@ def render(result: Result, lang: str = "en", top: int = 10) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     for p in result.pillars:
-        lines.append(f"| {p.id} {md(p.name.get(lang))} | {fmt(p.score)} | {fmt(p.reference)} | {fmt(p.gap)} | {pct(p.coverage)} |")
+        lines.append(
+            f"| {p.id} {md(p.name.get(lang))} | {fmt(p.score)} | {fmt(p.reference)} | {fmt(p.gap)} | {pct(p.coverage)} |"
+        )
     lines += [
         "",
         f"## {label('priorities', lang)}",

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from vibbench.io import emit as emit_text
-from vibbench.report.common import DASH, fmt, label
+from vibbench.report.common import DASH, capture, fmt, label
 from vibbench.report.escape import md
 from vibbench.rubric.model import Rubric
 from vibbench.scoring.result import Result
@@ -89,7 +89,12 @@ def _title(analysis: Analysis, lang: str) -> str:
 
 def render_markdown(ranked: Ranked, analysis: Analysis, rubric: Rubric, lang: str) -> str:
     header = _header(lang)
-    lines = [f"# {_title(analysis, lang)}", "", f"{label('rubric', lang)}: {md(rubric.id)} {md(rubric.version)}", ""]
+    lines = [
+        f"# {_title(analysis, lang)}",
+        "",
+        f"{label('rubric', lang)}: {md(rubric.id)} {md(rubric.version)}",
+        "",
+    ]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "|".join("---:" if n in (0, 3) else "---" for n in range(len(header))) + "|")
     lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in _rows(ranked, analysis)]
@@ -108,7 +113,9 @@ def _table(ranked: Ranked, analysis: Analysis, lang: str) -> Any:
     return t
 
 
-def emit(ranked: Ranked, analysis: Analysis, rubric: Rubric, fmt_name: str, lang: str, output: Path | None) -> None:
+def emit(
+    ranked: Ranked, analysis: Analysis, rubric: Rubric, fmt_name: str, lang: str, output: Path | None
+) -> None:
     if fmt_name == "json":
         from vibbench.report.json_format import dumps
 
@@ -120,9 +127,31 @@ def emit(ranked: Ranked, analysis: Analysis, rubric: Rubric, fmt_name: str, lang
     if fmt_name == "csv":
         from vibbench.report.csv_format import write_rows
 
-        header = ["rank", "name", "year", "overall", "score_p5", "score_p50", "score_p95", "rank_p5", "rank_p50", "rank_p95"]
+        header = [
+            "rank",
+            "name",
+            "year",
+            "overall",
+            "score_p5",
+            "score_p50",
+            "score_p95",
+            "rank_p5",
+            "rank_p50",
+            "rank_p95",
+        ]
         rows = [
-            [rank, res.assessment.name, res.assessment.year, res.overall.score, s.score.p5, s.score.p50, s.score.p95, s.rank.p5, s.rank.p50, s.rank.p95]
+            [
+                rank,
+                res.assessment.name,
+                res.assessment.year,
+                res.overall.score,
+                s.score.p5,
+                s.score.p50,
+                s.score.p95,
+                s.rank.p5,
+                s.rank.p50,
+                s.rank.p95,
+            ]
             for (res, rank), s in zip(ranked, analysis.institutions, strict=True)
         ]
         emit_text(write_rows(header, rows), output)
@@ -132,8 +161,4 @@ def emit(ranked: Ranked, analysis: Analysis, rubric: Rubric, fmt_name: str, lang
     if output is None:
         Console(highlight=False).print(_table(ranked, analysis, lang))
         return
-    import os
-
-    console = Console(width=140, record=True, no_color=True, highlight=False, file=open(os.devnull, "w"))  # noqa: SIM115
-    console.print(_table(ranked, analysis, lang))
-    emit_text(console.export_text(), output)
+    emit_text(capture(_table(ranked, analysis, lang), 140), output)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 from rich import box
-from rich.console import Console, Group
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text as RichText
 
-from vibbench.report.common import answer_text, fmt, horizon, label, pct
+from vibbench.report.common import answer_text, capture, fmt, horizon, label, pct
 from vibbench.scoring.result import Result
 
 
@@ -49,7 +47,11 @@ def build(result: Result, lang: str = "en", top: int = 10) -> Group:
     pillars.add_column("", no_wrap=True)
     for p in result.pillars:
         pillars.add_row(
-            f"{p.id} {p.name.get(lang)}", fmt(p.score), fmt(p.reference), fmt(p.gap), pct(p.coverage),
+            f"{p.id} {p.name.get(lang)}",
+            fmt(p.score),
+            fmt(p.reference),
+            fmt(p.gap),
+            pct(p.coverage),
             _bar(p.score, p.reference),
         )
 
@@ -60,7 +62,9 @@ def build(result: Result, lang: str = "en", top: int = 10) -> Group:
     dims.add_column(label("gap_short", lang), justify="right")
     dims.add_column(label("coverage", lang), justify="right")
     for d in result.dimensions:
-        dims.add_row(f"{d.id} {d.name.get(lang)}", fmt(d.score), fmt(d.reference), fmt(d.gap), pct(d.coverage))
+        dims.add_row(
+            f"{d.id} {d.name.get(lang)}", fmt(d.score), fmt(d.reference), fmt(d.gap), pct(d.coverage)
+        )
 
     pri = Table(title=label("priorities", lang), box=box.SIMPLE_HEAD, title_justify="left")
     pri.add_column("#", justify="right")
@@ -94,14 +98,5 @@ def build(result: Result, lang: str = "en", top: int = 10) -> Group:
     return Group(*parts)  # type: ignore[arg-type]
 
 
-def render(result: Result, lang: str = "en", top: int = 10, *, width: int | None = None, color: bool = False) -> str:
-    console = Console(
-        width=width or 100,
-        record=True,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        file=open(os.devnull, "w"),  # noqa: SIM115 - captured; rich needs a file to write to
-    )
-    console.print(build(result, lang, top))
-    return console.export_text(styles=color)
+def render(result: Result, lang: str = "en", top: int = 10, *, width: int = 100, color: bool = False) -> str:
+    return capture(build(result, lang, top), width, color)

@@ -94,11 +94,10 @@ def init(extends: str, output: Path) -> None:
 
     base = load_rubric(extends)
     base_path = resolve(extends)
-    if base_path.parent == bundled_dir():
-        extends_value = extends
-    else:
-        extends_value = display_path(base_path)
-    pillar_lines = "\n".join(f"  {p.id}: {p.weight:g}   # {p.name.get('en')} / {p.name.get('zh')}" for p in base.pillars)
+    extends_value = extends if base_path.parent == bundled_dir() else display_path(base_path)
+    pillar_lines = "\n".join(
+        f"  {p.id}: {p.weight:g}   # {p.name.get('en')} / {p.name.get('zh')}" for p in base.pillars
+    )
     first = next(base.indicators())
     text = f"""# yaml-language-server: $schema=./{SCHEMA_FILE}
 # A custom vibbench rubric. It starts from '{base.id}' ({base.version}) and says only what differs.

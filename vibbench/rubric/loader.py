@@ -42,7 +42,7 @@ LOC: Any = _LocKey()
 
 
 class Loc:
-    __slots__ = ("file", "line", "keys")
+    __slots__ = ("file", "keys", "line")
 
     def __init__(self, file: str, line: int) -> None:
         self.file = file
@@ -50,9 +50,13 @@ class Loc:
         self.keys: dict[Any, tuple[str, int]] = {}
 
     def where(self, key: Any = None) -> str:
-        file, line = self.keys.get(key, (self.file, self.line)) if key is not None else (
-            self.file,
-            self.line,
+        file, line = (
+            self.keys.get(key, (self.file, self.line))
+            if key is not None
+            else (
+                self.file,
+                self.line,
+            )
         )
         return f"{file}:{line}"
 
@@ -100,7 +104,10 @@ def resolve(spec: str, relative_to: Path | None = None) -> Path:
         names = ", ".join(bundled_names()) or "-"
         raise UsageError.one(
             display_path(path) if relative_to is None else f"{display_path(relative_to)}",
-            T(f"no rubric file or bundled rubric named '{spec}'", f"找不到名为 '{spec}' 的评估框架文件或内置框架"),
+            T(
+                f"no rubric file or bundled rubric named '{spec}'",
+                f"找不到名为 '{spec}' 的评估框架文件或内置框架",
+            ),
             T(
                 f"give a path to a YAML file or one of the bundled names: {names}",
                 f"请给出 YAML 文件路径，或使用内置框架名称：{names}",
@@ -128,8 +135,12 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList) 
         for k_node, v_node in node.value:
             key = _build_node(k_node, loader, file, problems)
             kline = k_node.start_mark.line + 1
-            if isinstance(key, (dict, list)) or key is None and not isinstance(k_node, yaml.ScalarNode):
-                problems.add(f"{file}:{kline}", T("a key must be plain text", "键必须是普通文本"), T("rewrite the key", "请改写该键"))
+            if isinstance(key, (dict, list)) or (key is None and not isinstance(k_node, yaml.ScalarNode)):
+                problems.add(
+                    f"{file}:{kline}",
+                    T("a key must be plain text", "键必须是普通文本"),
+                    T("rewrite the key", "请改写该键"),
+                )
                 continue
             if key in out:
                 problems.add(
@@ -164,7 +175,10 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList) 
         problems.add(
             f"{file}:{line}",
             T(f"cannot read this value ({_first_line(exc)})", f"无法读取该值（{_first_line(exc)}）"),
-            T("use plain YAML scalars only; tags such as !!python/... are refused", "只能使用普通 YAML 标量；!!python/... 等标签会被拒绝"),
+            T(
+                "use plain YAML scalars only; tags such as !!python/... are refused",
+                "只能使用普通 YAML 标量；!!python/... 等标签会被拒绝",
+            ),
         )
         return None
 
@@ -188,11 +202,18 @@ def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
         problems.add(
             f"{file}:{line}",
             T(f"not valid YAML: {_first_line(exc)}", f"不是有效的 YAML：{_first_line(exc)}"),
-            T("fix the syntax at that line (indentation, quotes, colons)", "请修正该行的语法（缩进、引号、冒号）"),
+            T(
+                "fix the syntax at that line (indentation, quotes, colons)",
+                "请修正该行的语法（缩进、引号、冒号）",
+            ),
         )
         return None
     except yaml.YAMLError as exc:
-        problems.add(f"{file}:1", T(f"not valid YAML: {_first_line(exc)}", f"不是有效的 YAML：{_first_line(exc)}"), T("fix the syntax", "请修正语法"))
+        problems.add(
+            f"{file}:1",
+            T(f"not valid YAML: {_first_line(exc)}", f"不是有效的 YAML：{_first_line(exc)}"),
+            T("fix the syntax", "请修正语法"),
+        )
         return None
     finally:
         loader.dispose()
@@ -232,20 +253,42 @@ def _read_file(path: Path, stack: list[Path], problems: ProblemList, deps: list[
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RubricError.one(file, T("the rubric is not UTF-8 text", "评估框架不是 UTF-8 文本"), T("save it as UTF-8", "请另存为 UTF-8 编码")) from None
+        raise RubricError.one(
+            file,
+            T("the rubric is not UTF-8 text", "评估框架不是 UTF-8 文本"),
+            T("save it as UTF-8", "请另存为 UTF-8 编码"),
+        ) from None
     data = parse_yaml(text, file, problems)
     if data is None:
         if not problems:
-            problems.add(f"{file}:1", T("the rubric is empty", "评估框架为空"), T("start from `vibbench rubric init --extends vib`", "可用 `vibbench rubric init --extends vib` 生成起始文件"))
+            problems.add(
+                f"{file}:1",
+                T("the rubric is empty", "评估框架为空"),
+                T(
+                    "start from `vibbench rubric init --extends vib`",
+                    "可用 `vibbench rubric init --extends vib` 生成起始文件",
+                ),
+            )
         return None
     if not isinstance(data, dict):
-        problems.add(f"{file}:1", T("a rubric must be a YAML mapping", "评估框架必须是 YAML 映射"), T("start from `vibbench rubric init --extends vib`", "可用 `vibbench rubric init --extends vib` 生成起始文件"))
+        problems.add(
+            f"{file}:1",
+            T("a rubric must be a YAML mapping", "评估框架必须是 YAML 映射"),
+            T(
+                "start from `vibbench rubric init --extends vib`",
+                "可用 `vibbench rubric init --extends vib` 生成起始文件",
+            ),
+        )
         return None
     base_spec = data.get("extends")
     if base_spec is None:
         return data
     if not isinstance(base_spec, str):
-        problems.add(where(data, "extends"), T("`extends` must be a rubric name or path", "`extends` 必须是评估框架名称或路径"), T("write e.g. `extends: vib`", "例如写 `extends: vib`"))
+        problems.add(
+            where(data, "extends"),
+            T("`extends` must be a rubric name or path", "`extends` 必须是评估框架名称或路径"),
+            T("write e.g. `extends: vib`", "例如写 `extends: vib`"),
+        )
         return data
     try:
         base_path = resolve(base_spec, relative_to=path).resolve()
@@ -254,7 +297,7 @@ def _read_file(path: Path, stack: list[Path], problems: ProblemList, deps: list[
         problems.add(where(data, "extends"), p.what, p.fix)
         return None
     if base_path in stack:
-        chain = " → ".join(display_path(p) for p in [*stack[stack.index(base_path):], base_path])
+        chain = " → ".join(display_path(p) for p in [*stack[stack.index(base_path) :], base_path])
         problems.add(
             where(data, "extends"),
             T(f"`extends` cycle: {chain}", f"`extends` 形成循环：{chain}"),
@@ -318,8 +361,9 @@ def _walk_nodes(data: dict[Any, Any]) -> list[tuple[dict[Any, Any], list[Any]]]:
 
 
 def _indicator_ids(node: dict[Any, Any]) -> list[str]:
-    if "type" in node or "indicators" not in node and "dimensions" not in node:
-        return [node.get("id")] if isinstance(node.get("id"), str) else []
+    if "type" in node or ("indicators" not in node and "dimensions" not in node):
+        ident = node.get("id")
+        return [ident] if isinstance(ident, str) else []
     out: list[str] = []
     for key in ("dimensions", "indicators"):
         for child in node.get(key) or []:
@@ -348,24 +392,46 @@ def _apply_weights_and_removals(data: dict[Any, Any], spec: dict[Any, Any], prob
     nodes = {n.get("id"): (n, holder) for n, holder in _walk_nodes(data) if isinstance(n.get("id"), str)}
     weights = spec.get("weights")
     if weights is not None and not isinstance(weights, dict):
-        problems.add(where(spec, "weights"), T("`weights` must map ids to numbers", "`weights` 必须是 编号: 数值 的映射"), T("write e.g. `weights: {RD: 2}`", "例如 `weights: {RD: 2}`"))
+        problems.add(
+            where(spec, "weights"),
+            T("`weights` must map ids to numbers", "`weights` 必须是 编号: 数值 的映射"),
+            T("write e.g. `weights: {RD: 2}`", "例如 `weights: {RD: 2}`"),
+        )
     for ident, w in (weights or {}).items():
         if ident is LOC:
             continue
         if ident not in nodes:
-            problems.add(where(weights, ident), T(f"`weights` names unknown id '{ident}'", f"`weights` 中的编号 '{ident}' 不存在"), T("use a pillar, dimension or indicator id of the rubric (see `vibbench rubric show`)", "请使用框架中已有的支柱、维度或指标编号（见 `vibbench rubric show`）"))
+            problems.add(
+                where(weights, ident),
+                T(f"`weights` names unknown id '{ident}'", f"`weights` 中的编号 '{ident}' 不存在"),
+                T(
+                    "use a pillar, dimension or indicator id of the rubric (see `vibbench rubric show`)",
+                    "请使用框架中已有的支柱、维度或指标编号（见 `vibbench rubric show`）",
+                ),
+            )
             continue
         node = nodes[ident][0]
         node["weight"] = w
-        node[LOC].keys["weight"] = weights[LOC].keys[ident]
+        node[LOC].keys["weight"] = _as_dict(weights)[LOC].keys[ident]
     remove = spec.get("remove")
     if remove is not None and not isinstance(remove, list):
-        problems.add(where(spec, "remove"), T("`remove` must be a list of ids", "`remove` 必须是编号列表"), T("write e.g. `remove: [RC.FUND.3]`", "例如 `remove: [RC.FUND.3]`"))
+        problems.add(
+            where(spec, "remove"),
+            T("`remove` must be a list of ids", "`remove` 必须是编号列表"),
+            T("write e.g. `remove: [RC.FUND.3]`", "例如 `remove: [RC.FUND.3]`"),
+        )
         return
     removed: set[str] = set(data.get("_removed") or ())
     for i, ident in enumerate(remove or []):
         if ident not in nodes:
-            problems.add(where(remove, i), T(f"`remove` names unknown id '{ident}'", f"`remove` 中的编号 '{ident}' 不存在"), T("use an id of the base rubric (see `vibbench rubric show`)", "请使用基础框架中的编号（见 `vibbench rubric show`）"))
+            problems.add(
+                where(remove, i),
+                T(f"`remove` names unknown id '{ident}'", f"`remove` 中的编号 '{ident}' 不存在"),
+                T(
+                    "use an id of the base rubric (see `vibbench rubric show`)",
+                    "请使用基础框架中的编号（见 `vibbench rubric show`）",
+                ),
+            )
             continue
         node, holder = nodes[ident]
         removed.update(_indicator_ids(node))
@@ -389,6 +455,14 @@ def _check_mentions(check: Any, ids: set[str]) -> bool:
 # --------------------------------------------------------------------------- validation
 
 
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _as_dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _num(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -398,24 +472,39 @@ def _num(value: Any) -> float | None:
 def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
     """What a schema cannot say: ids, prefixes, weights, scales, goalposts, references."""
     seen: dict[str, str] = {}
-    scale = data.get("scale") if isinstance(data.get("scale"), dict) else {}
+    scale = _as_dict(data.get("scale"))
     smin = scale.get("min", 0) if isinstance(scale.get("min", 0), int) else 0
     smax = scale.get("max", 4) if isinstance(scale.get("max", 4), int) else 4
     if smin >= smax:
-        problems.add(where(scale, "max"), T(f"scale max {smax} must be above min {smin}", f"量表最大值 {smax} 必须大于最小值 {smin}"), T("fix the scale", "请修正量表"))
+        problems.add(
+            where(scale, "max"),
+            T(f"scale max {smax} must be above min {smin}", f"量表最大值 {smax} 必须大于最小值 {smin}"),
+            T("fix the scale", "请修正量表"),
+        )
     themes = data.get("themes")
-    theme_ids = {k for k in themes if k is not LOC} if isinstance(themes, dict) else {
-        "institutional_supply",
-        "research_organisation",
-        "capital_linkage",
-    }
+    theme_ids = (
+        {k for k in themes if k is not LOC}
+        if isinstance(themes, dict)
+        else {
+            "institutional_supply",
+            "research_organisation",
+            "capital_linkage",
+        }
+    )
 
     def unique(node: dict[Any, Any]) -> str | None:
         ident = node.get("id")
         if not isinstance(ident, str):
             return None
         if ident in seen:
-            problems.add(where(node, "id"), T(f"duplicate id '{ident}'", f"重复的编号 '{ident}'"), T(f"give it another id (the first is at {seen[ident]})", f"请改用其他编号（首次出现在 {seen[ident]}）"))
+            problems.add(
+                where(node, "id"),
+                T(f"duplicate id '{ident}'", f"重复的编号 '{ident}'"),
+                T(
+                    f"give it another id (the first is at {seen[ident]})",
+                    f"请改用其他编号（首次出现在 {seen[ident]}）",
+                ),
+            )
         else:
             seen[ident] = where(node, "id")
         return ident
@@ -423,23 +512,27 @@ def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
     def weights_not_all_zero(items: list[Any], holder: Any, key: str, what: str) -> None:
         ws = [_num(i.get("weight", 1)) for i in items if isinstance(i, dict)]
         if ws and all(w is not None and w == 0 for w in ws):
-            problems.add(where(holder, key), T(f"every {what} weight here is 0", f"此处所有{what}权重均为 0"), T("give at least one a positive weight, or remove them", "请至少给一个正权重，或删除它们"))
+            problems.add(
+                where(holder, key),
+                T(f"every {what} weight here is 0", f"此处所有{what}权重均为 0"),
+                T("give at least one a positive weight, or remove them", "请至少给一个正权重，或删除它们"),
+            )
 
-    pillars = data.get("pillars") if isinstance(data.get("pillars"), list) else []
+    pillars = _as_list(data.get("pillars"))
     weights_not_all_zero(pillars, data, "pillars", "pillar")
     indicator_ids: set[str] = set()
     for p in pillars:
         if not isinstance(p, dict):
             continue
         pid = unique(p)
-        dims = p.get("dimensions") if isinstance(p.get("dimensions"), list) else []
+        dims = _as_list(p.get("dimensions"))
         weights_not_all_zero(dims, p, "dimensions", "dimension")
         for d in dims:
             if not isinstance(d, dict):
                 continue
             did = unique(d)
             _check_prefix(d, did, pid, problems)
-            inds = d.get("indicators") if isinstance(d.get("indicators"), list) else []
+            inds = _as_list(d.get("indicators"))
             weights_not_all_zero(inds, d, "indicators", "indicator")
             for i in inds:
                 if not isinstance(i, dict):
@@ -449,7 +542,7 @@ def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
                     indicator_ids.add(iid)
                 _check_prefix(i, iid, did, problems)
                 _check_indicator(i, smin, smax, theme_ids, problems)
-    checks = data.get("checks") if isinstance(data.get("checks"), list) else []
+    checks = _as_list(data.get("checks"))
     check_ids: set[str] = set()
     for c in checks:
         if not isinstance(c, dict):
@@ -457,7 +550,11 @@ def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
         cid = c.get("id")
         if isinstance(cid, str):
             if cid in check_ids:
-                problems.add(where(c, "id"), T(f"duplicate check id '{cid}'", f"重复的校验编号 '{cid}'"), T("give it another id", "请改用其他编号"))
+                problems.add(
+                    where(c, "id"),
+                    T(f"duplicate check id '{cid}'", f"重复的校验编号 '{cid}'"),
+                    T("give it another id", "请改用其他编号"),
+                )
             check_ids.add(cid)
         for part in ("if", "then"):
             cond = c.get(part)
@@ -465,55 +562,138 @@ def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
                 continue
             ref = cond.get("indicator")
             if isinstance(ref, str) and ref not in indicator_ids:
-                problems.add(where(cond, "indicator"), T(f"check names unknown indicator '{ref}'", f"校验引用了不存在的指标 '{ref}'"), T("use an indicator id of this rubric", "请使用本框架中的指标编号"))
+                problems.add(
+                    where(cond, "indicator"),
+                    T(f"check names unknown indicator '{ref}'", f"校验引用了不存在的指标 '{ref}'"),
+                    T("use an indicator id of this rubric", "请使用本框架中的指标编号"),
+                )
             if "at_least" not in cond and "at_most" not in cond:
-                problems.add(where(c, part), T(f"check condition `{part}` has neither at_least nor at_most", f"校验条件 `{part}` 缺少 at_least 或 at_most"), T("add `at_least: N` or `at_most: N`", "请添加 `at_least: N` 或 `at_most: N`"))
-    bands = data.get("bands") if isinstance(data.get("bands"), list) else []
-    mins = [_num(b.get("min")) for b in bands if isinstance(b, dict)]
-    if any(m is None for m in mins) is False and mins != sorted(mins):  # type: ignore[type-var]
-        problems.add(where(data, "bands"), T("bands must be listed lowest `min` first", "分级须按 `min` 从低到高排列"), T("reorder the bands", "请调整分级顺序"))
+                problems.add(
+                    where(c, part),
+                    T(
+                        f"check condition `{part}` has neither at_least nor at_most",
+                        f"校验条件 `{part}` 缺少 at_least 或 at_most",
+                    ),
+                    T("add `at_least: N` or `at_most: N`", "请添加 `at_least: N` 或 `at_most: N`"),
+                )
+    bands = _as_list(data.get("bands"))
+    mins = [m for b in bands if isinstance(b, dict) and (m := _num(b.get("min"))) is not None]
+    if mins != sorted(mins):
+        problems.add(
+            where(data, "bands"),
+            T("bands must be listed lowest `min` first", "分级须按 `min` 从低到高排列"),
+            T("reorder the bands", "请调整分级顺序"),
+        )
 
 
 def _check_prefix(node: dict[Any, Any], ident: str | None, parent: str | None, problems: ProblemList) -> None:
     if ident and parent and not ident.startswith(parent + "."):
-        problems.add(where(node, "id"), T(f"id '{ident}' does not start with its parent's id '{parent}.'", f"编号 '{ident}' 未以上级编号 '{parent}.' 开头"), T(f"rename it to '{parent}.<something>'", f"请改名为 '{parent}.<后缀>'"))
+        problems.add(
+            where(node, "id"),
+            T(
+                f"id '{ident}' does not start with its parent's id '{parent}.'",
+                f"编号 '{ident}' 未以上级编号 '{parent}.' 开头",
+            ),
+            T(f"rename it to '{parent}.<something>'", f"请改名为 '{parent}.<后缀>'"),
+        )
 
 
 _LEVEL_ONLY = ("levels",)
 _NUMBER_ONLY = ("unit", "direction", "min", "target", "scale", "range")
 
 
-def _check_indicator(i: dict[Any, Any], smin: int, smax: int, themes: set[Any], problems: ProblemList) -> None:
+def _check_indicator(
+    i: dict[Any, Any], smin: int, smax: int, themes: set[Any], problems: ProblemList
+) -> None:
     kind = i.get("type")
     iid = i.get("id", "?")
     ref = i.get("reference")
     for key in _LEVEL_ONLY if kind != "level" else ():
         if key in i:
-            problems.add(where(i, key), T(f"`{key}` applies to level indicators only ({iid} is {kind})", f"`{key}` 只适用于等级型指标（{iid} 为 {kind}）"), T(f"remove `{key}` or set `type: level`", f"请删除 `{key}` 或设 `type: level`"))
+            problems.add(
+                where(i, key),
+                T(
+                    f"`{key}` applies to level indicators only ({iid} is {kind})",
+                    f"`{key}` 只适用于等级型指标（{iid} 为 {kind}）",
+                ),
+                T(f"remove `{key}` or set `type: level`", f"请删除 `{key}` 或设 `type: level`"),
+            )
     for key in _NUMBER_ONLY if kind != "number" else ():
         if key in i:
-            problems.add(where(i, key), T(f"`{key}` applies to number indicators only ({iid} is {kind})", f"`{key}` 只适用于数值型指标（{iid} 为 {kind}）"), T(f"remove `{key}` or set `type: number`", f"请删除 `{key}` 或设 `type: number`"))
+            problems.add(
+                where(i, key),
+                T(
+                    f"`{key}` applies to number indicators only ({iid} is {kind})",
+                    f"`{key}` 只适用于数值型指标（{iid} 为 {kind}）",
+                ),
+                T(f"remove `{key}` or set `type: number`", f"请删除 `{key}` 或设 `type: number`"),
+            )
     for r in i.get("recommendations") or []:
         if isinstance(r, dict) and isinstance(r.get("theme"), str) and r["theme"] not in themes:
-            problems.add(where(r, "theme"), T(f"unknown theme '{r['theme']}'", f"未知的改革主题 '{r['theme']}'"), T(f"use one of: {', '.join(sorted(map(str, themes)))}", f"请使用：{', '.join(sorted(map(str, themes)))}"))
+            problems.add(
+                where(r, "theme"),
+                T(f"unknown theme '{r['theme']}'", f"未知的改革主题 '{r['theme']}'"),
+                T(
+                    f"use one of: {', '.join(sorted(map(str, themes)))}",
+                    f"请使用：{', '.join(sorted(map(str, themes)))}",
+                ),
+            )
     if kind == "level":
         levels = i.get("levels")
         if not isinstance(levels, dict):
-            problems.add(where(i, "id"), T(f"level indicator {iid} has no `levels` descriptors", f"等级型指标 {iid} 缺少 `levels` 描述"), T(f"add `levels:` with one descriptor for each level {smin}..{smax}", f"请为 {smin}..{smax} 每一级添加描述"))
+            problems.add(
+                where(i, "id"),
+                T(
+                    f"level indicator {iid} has no `levels` descriptors",
+                    f"等级型指标 {iid} 缺少 `levels` 描述",
+                ),
+                T(
+                    f"add `levels:` with one descriptor for each level {smin}..{smax}",
+                    f"请为 {smin}..{smax} 每一级添加描述",
+                ),
+            )
         else:
             keys = {k for k in levels if k is not LOC}
             missing = [n for n in range(smin, smax + 1) if n not in keys and str(n) not in keys]
             if missing:
-                problems.add(where(i, "levels"), T(f"{iid} has no descriptor for level(s) {', '.join(map(str, missing))}", f"{iid} 缺少第 {', '.join(map(str, missing))} 级的描述"), T("add one descriptor per level of the scale", "请为量表的每一级添加描述"))
+                problems.add(
+                    where(i, "levels"),
+                    T(
+                        f"{iid} has no descriptor for level(s) {', '.join(map(str, missing))}",
+                        f"{iid} 缺少第 {', '.join(map(str, missing))} 级的描述",
+                    ),
+                    T("add one descriptor per level of the scale", "请为量表的每一级添加描述"),
+                )
             extra = [k for k in keys if not (isinstance(k, int) and smin <= k <= smax)]
             for k in extra:
-                problems.add(where(levels, k), T(f"level {k} is outside the scale {smin}..{smax}", f"等级 {k} 超出量表 {smin}..{smax}"), T("remove it or widen the scale", "请删除或扩大量表"))
+                problems.add(
+                    where(levels, k),
+                    T(f"level {k} is outside the scale {smin}..{smax}", f"等级 {k} 超出量表 {smin}..{smax}"),
+                    T("remove it or widen the scale", "请删除或扩大量表"),
+                )
         r = _num(ref)
         if ref is not None and (r is None or not r.is_integer() or not smin <= r <= smax):
-            problems.add(where(i, "reference"), T(f"level reference {ref!r} is outside the scale {smin}..{smax}", f"等级参照值 {ref!r} 超出量表 {smin}..{smax}"), T(f"use a whole level from {smin} to {smax}", f"请使用 {smin} 到 {smax} 的整数等级"))
+            problems.add(
+                where(i, "reference"),
+                T(
+                    f"level reference {ref!r} is outside the scale {smin}..{smax}",
+                    f"等级参照值 {ref!r} 超出量表 {smin}..{smax}",
+                ),
+                T(f"use a whole level from {smin} to {smax}", f"请使用 {smin} 到 {smax} 的整数等级"),
+            )
     elif kind == "boolean":
         if ref is not None and not isinstance(ref, bool):
-            problems.add(where(i, "reference"), T(f"boolean reference must be true or false, not {ref!r}", f"是/否型参照值必须为 true 或 false，而不是 {ref!r}"), T("write `reference: true` or `reference: false`", "请写 `reference: true` 或 `reference: false`"))
+            problems.add(
+                where(i, "reference"),
+                T(
+                    f"boolean reference must be true or false, not {ref!r}",
+                    f"是/否型参照值必须为 true 或 false，而不是 {ref!r}",
+                ),
+                T(
+                    "write `reference: true` or `reference: false`",
+                    "请写 `reference: true` 或 `reference: false`",
+                ),
+            )
     elif kind == "number":
         _check_number(i, iid, ref, problems)
 
@@ -521,30 +701,79 @@ def _check_indicator(i: dict[Any, Any], smin: int, smax: int, themes: set[Any], 
 def _check_number(i: dict[Any, Any], iid: str, ref: Any, problems: ProblemList) -> None:
     r = _num(ref)
     if ref is not None and r is None:
-        problems.add(where(i, "reference"), T(f"number reference must be a number, not {ref!r}", f"数值型参照值必须是数字，而不是 {ref!r}"), T("write a number", "请填写数字"))
+        problems.add(
+            where(i, "reference"),
+            T(f"number reference must be a number, not {ref!r}", f"数值型参照值必须是数字，而不是 {ref!r}"),
+            T("write a number", "请填写数字"),
+        )
         return
     if "min" not in i:
-        problems.add(where(i, "id"), T(f"number indicator {iid} has no `min` (worst goalpost)", f"数值型指标 {iid} 缺少 `min`（最差目标值）"), T("add `min:`", "请添加 `min:`"))
+        problems.add(
+            where(i, "id"),
+            T(
+                f"number indicator {iid} has no `min` (worst goalpost)",
+                f"数值型指标 {iid} 缺少 `min`（最差目标值）",
+            ),
+            T("add `min:`", "请添加 `min:`"),
+        )
         return
     m = _num(i.get("min"))
     t = _num(i.get("target")) if i.get("target") is not None else r
     if m is None or t is None:
         return
     if m == t:
-        problems.add(where(i, "min"), T(f"goalposts of {iid} are equal (min = target = {m:g})", f"{iid} 的两个目标值相等（min = target = {m:g}）"), T("make `min` (worst) differ from `target` (best, defaults to reference)", "请使 `min`（最差）与 `target`（最好，默认等于参照值）不同"))
+        problems.add(
+            where(i, "min"),
+            T(
+                f"goalposts of {iid} are equal (min = target = {m:g})",
+                f"{iid} 的两个目标值相等（min = target = {m:g}）",
+            ),
+            T(
+                "make `min` (worst) differ from `target` (best, defaults to reference)",
+                "请使 `min`（最差）与 `target`（最好，默认等于参照值）不同",
+            ),
+        )
         return
     direction = i.get("direction") or "higher"
     if direction == "higher" and t < m:
-        problems.add(where(i, "direction"), T(f"{iid}: best goalpost {t:g} is below worst {m:g} but direction is higher", f"{iid}：最好目标值 {t:g} 低于最差值 {m:g}，但方向为 higher"), T("set `direction: lower`, or swap min and target", "请设 `direction: lower`，或交换 min 与 target"))
+        problems.add(
+            where(i, "direction"),
+            T(
+                f"{iid}: best goalpost {t:g} is below worst {m:g} but direction is higher",
+                f"{iid}：最好目标值 {t:g} 低于最差值 {m:g}，但方向为 higher",
+            ),
+            T(
+                "set `direction: lower`, or swap min and target",
+                "请设 `direction: lower`，或交换 min 与 target",
+            ),
+        )
     if direction == "lower" and t > m:
-        problems.add(where(i, "direction"), T(f"{iid}: best goalpost {t:g} is above worst {m:g} but direction is lower", f"{iid}：最好目标值 {t:g} 高于最差值 {m:g}，但方向为 lower"), T("set `direction: higher`, or swap min and target", "请设 `direction: higher`，或交换 min 与 target"))
+        problems.add(
+            where(i, "direction"),
+            T(
+                f"{iid}: best goalpost {t:g} is above worst {m:g} but direction is lower",
+                f"{iid}：最好目标值 {t:g} 高于最差值 {m:g}，但方向为 lower",
+            ),
+            T(
+                "set `direction: higher`, or swap min and target",
+                "请设 `direction: higher`，或交换 min 与 target",
+            ),
+        )
     if i.get("scale") == "log" and min(m, t) <= -1:
-        problems.add(where(i, "scale"), T(f"{iid}: log scale needs goalposts above -1", f"{iid}：对数刻度要求目标值大于 -1"), T("use `scale: linear` or change the goalposts", "请改用 `scale: linear` 或调整目标值"))
+        problems.add(
+            where(i, "scale"),
+            T(f"{iid}: log scale needs goalposts above -1", f"{iid}：对数刻度要求目标值大于 -1"),
+            T("use `scale: linear` or change the goalposts", "请改用 `scale: linear` 或调整目标值"),
+        )
     rng = i.get("range")
     if isinstance(rng, dict):
         lo, hi = _num(rng.get("min")), _num(rng.get("max"))
         if lo is not None and hi is not None and lo > hi:
-            problems.add(where(rng, "min"), T(f"range min {lo:g} is above max {hi:g}", f"取值范围下限 {lo:g} 高于上限 {hi:g}"), T("swap them", "请交换"))
+            problems.add(
+                where(rng, "min"),
+                T(f"range min {lo:g} is above max {hi:g}", f"取值范围下限 {lo:g} 高于上限 {hi:g}"),
+                T("swap them", "请交换"),
+            )
 
 
 _PYDANTIC_TYPES = {"str", "LangText", "float", "bool", "int", "none", "dict", "list"}
@@ -554,7 +783,9 @@ def _pydantic_problems(data: dict[Any, Any], errors: list[dict[str, Any]], probl
     seen: set[tuple[str, tuple[Any, ...]]] = set()
     for err in errors:
         loc = tuple(
-            p for p in err["loc"] if not (isinstance(p, str) and (p in _PYDANTIC_TYPES or "[" in p or p.startswith("function")))
+            p
+            for p in err["loc"]
+            if not (isinstance(p, str) and (p in _PYDANTIC_TYPES or "[" in p or p.startswith("function")))
         )
         node: Any = data
         holder: Any = data
@@ -580,14 +811,20 @@ def _pydantic_problems(data: dict[Any, Any], errors: list[dict[str, Any]], probl
         name = str(loc[-1]) if loc else "rubric"
         if err["type"] == "extra_forbidden":
             what = T(f"unknown key '{name}'", f"未知的键 '{name}'")
-            fix = T("remove it or correct its spelling (see `vibbench rubric schema`)", "请删除或修正拼写（见 `vibbench rubric schema`）")
+            fix = T(
+                "remove it or correct its spelling (see `vibbench rubric schema`)",
+                "请删除或修正拼写（见 `vibbench rubric schema`）",
+            )
         elif err["type"] == "missing":
             what = T(f"required key '{name}' is missing", f"缺少必需的键 '{name}'")
             fix = T(f"add `{name}:`", f"请添加 `{name}:`")
         else:
             msg = str(err.get("msg", "invalid value"))
             what = T(f"'{name}': {msg}", f"'{name}' 取值无效：{msg}")
-            fix = T("correct the value (see `vibbench rubric schema`)", "请修正该值（见 `vibbench rubric schema`）")
+            fix = T(
+                "correct the value (see `vibbench rubric schema`)",
+                "请修正该值（见 `vibbench rubric schema`）",
+            )
         problems.add(place, what, fix)
 
 
@@ -605,7 +842,7 @@ def _validate(data: dict[Any, Any], problems: ProblemList) -> dict[str, Any] | N
         model = RubricModel.model_validate(plain)
         canonical = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     except ValidationError as exc:
-        _pydantic_problems(data, exc.errors(include_url=False), problems)
+        _pydantic_problems(data, [dict(e) for e in exc.errors(include_url=False)], problems)
     check_semantics(data, problems)
     if problems or canonical is None:
         return None
@@ -708,7 +945,11 @@ def load_rubric(spec: str | Path = "vib", *, use_cache: bool = True) -> Rubric:
     """Load a bundled rubric by name or a rubric file by path. Raises :class:`RubricError`."""
     path = spec if isinstance(spec, Path) else resolve(spec)
     if not path.is_file():
-        raise UsageError.one(display_path(path), T("no such rubric file", "评估框架文件不存在"), T("check the path", "请检查路径"))
+        raise UsageError.one(
+            display_path(path),
+            T("no such rubric file", "评估框架文件不存在"),
+            T("check the path", "请检查路径"),
+        )
     canonical, digest = load_canonical(path, use_cache=use_cache)
     return build(canonical, content_hash=digest, path=display_path(path))
 

@@ -93,9 +93,7 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
                     pending[i.id] = (0.0, 0.0, i.weight / total)
             else:
                 ds = dr = math.nan
-            dim_results.append(
-                NodeResult(d.id, d.name, p.id, _opt(ds), _opt(dr), _gap(ds, dr), cov, 0.0)
-            )
+            dim_results.append(NodeResult(d.id, d.name, p.id, _opt(ds), _opt(dr), _gap(ds, dr), cov, 0.0))
         dtotal = sum(w for _, w, _, _ in dim_nodes if w > 0)
         dfull = sum(w for w, _ in dim_cov)
         pcov = sum(w * c for w, c in dim_cov) / dfull if dfull else 0.0
@@ -152,23 +150,23 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
     )
 
     for ind in rubric.indicators():
-        ans, s, r, spread = raw[ind.id]
-        shares = pending.get(ind.id)
-        if shares is not None and s is not None:
-            local = (pshare[ind.pillar], shares[1], shares[2])
+        ans_i, s_i, r, spread = raw[ind.id]
+        kept_shares = pending.get(ind.id)
+        if kept_shares is not None and s_i is not None:
+            local = (pshare[ind.pillar], kept_shares[1], kept_shares[2])
             w = local[0] * local[1] * local[2]
         else:
             local, w = (0.0, 0.0, 0.0), 0.0
         ind_results.append(
             IndicatorResult(
                 indicator=ind,
-                answer=ans,
-                score=s,
+                answer=ans_i,
+                score=s_i,
                 reference=r,
-                gap=None if s is None or ans is None and not zero else r - s,
+                gap=None if s_i is None or (ans_i is None and not zero) else r - s_i,
                 weight=w,
                 local_weights=local,
-                priority=w * max(0.0, r - s) if s is not None else 0.0,
+                priority=w * max(0.0, r - s_i) if s_i is not None else 0.0,
                 answers=tuple(by_id.get(ind.id, ())),
                 spread=spread,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,13 +55,17 @@ def progress(results: Sequence[Result], movers: int = 5) -> list[Step]:
         by_name.setdefault(r.assessment.name, []).append(r)
     steps: list[Step] = []
     for name in sorted(by_name):
-        years = sorted((r for r in by_name[name] if r.assessment.year), key=lambda r: _year_key(r.assessment.year))
-        for prev, cur in zip(years, years[1:], strict=False):
+        years = sorted(
+            (r for r in by_name[name] if r.assessment.year), key=lambda r: _year_key(r.assessment.year)
+        )
+        for prev, cur in itertools.pairwise(years):
             if prev.assessment.year == cur.assessment.year:
                 continue
             before = {i.id: i.score for i in prev.indicators}
             changes = [
-                (i.id, d) for i in cur.indicators if (d := _delta(before.get(i.id), i.score)) is not None and d != 0
+                (i.id, d)
+                for i in cur.indicators
+                if (d := _delta(before.get(i.id), i.score)) is not None and d != 0
             ]
             changes.sort(key=lambda t: (-abs(t[1]), t[0]))
             pillars_before = {p.id: p.score for p in prev.pillars}

@@ -59,7 +59,12 @@ class Structure:
 
     @staticmethod
     def of(rubric: Rubric) -> Structure:
-        ids, ind_dim, dim_pil, wi, wd, wp = [], [], [], [], [], []
+        ids: list[str] = []
+        ind_dim: list[int] = []
+        dim_pil: list[int] = []
+        wi: list[float] = []
+        wd: list[float] = []
+        wp: list[float] = []
         for p_idx, p in enumerate(rubric.pillars):
             wp.append(p.weight)
             for d in p.dimensions:
@@ -70,7 +75,14 @@ class Structure:
                     ids.append(i.id)
                     ind_dim.append(d_idx)
                     wi.append(i.weight)
-        return Structure(ids, np.array(ind_dim), np.array(dim_pil), np.array(wi, float), np.array(wd, float), np.array(wp, float))
+        return Structure(
+            ids,
+            np.array(ind_dim),
+            np.array(dim_pil),
+            np.array(wi, float),
+            np.array(wd, float),
+            np.array(wp, float),
+        )
 
 
 def matrices(results: Sequence[Result], st: Structure) -> tuple[Any, Any, Any]:
@@ -86,8 +98,6 @@ def matrices(results: Sequence[Result], st: Structure) -> tuple[Any, Any, Any]:
                 s[row, col] = ir.score
                 m[row, col] = 1.0
     return s, r, m
-
-
 
 
 def simulate(
@@ -155,7 +165,9 @@ def ranks_of(scores: Any) -> Any:
     order = np.argsort(-x, axis=1, kind="stable")
     xs = np.take_along_axis(x, order, axis=1)
     pos = np.broadcast_to(np.arange(x.shape[1]), x.shape)
-    first = np.where(np.concatenate([np.ones((x.shape[0], 1), bool), xs[:, 1:] != xs[:, :-1]], axis=1), pos, 0)
+    first = np.where(
+        np.concatenate([np.ones((x.shape[0], 1), bool), xs[:, 1:] != xs[:, :-1]], axis=1), pos, 0
+    )
     first = np.maximum.accumulate(first, axis=1)
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, first + 1, axis=1)
@@ -190,7 +202,9 @@ def analyse(
     rows = np.arange(n)[:, None]
     for start in range(0, samples, block):
         stop = min(samples, start + block)
-        overall, _, priority = simulate(s, r, m, st, fi_all[start:stop], fd_all[start:stop], fp_all[start:stop], opts.aggregation)
+        overall, _, priority = simulate(
+            s, r, m, st, fi_all[start:stop], fd_all[start:stop], fp_all[start:stop], opts.aggregation
+        )
         overall_all[start:stop] = overall
         ranks_all[start:stop] = ranks_of(overall)
         kth = np.partition(priority, kth_pos, axis=2)[:, :, kth_pos]  # the top-th largest
@@ -198,7 +212,7 @@ def analyse(
         inside = (chosen >= kth[:, :, None]) & (chosen > 0) & (idx >= 0)[None, :, :]
         hits += inside.sum(axis=0)
     out = []
-    answered = ~np.isnan(overall_all).all(axis=0)
+    answered: Any = ~np.isnan(overall_all).all(axis=0)
     score_pct = np.nanpercentile(np.where(answered, overall_all, 0.0), [5, 50, 95], axis=0)
     rank_pct = np.percentile(ranks_all, [5, 50, 95], axis=0)
     for row in range(n):
@@ -217,7 +231,9 @@ def analyse(
     return Analysis(samples, spread, seed, top, tuple(out))
 
 
-def _nominal(results: Sequence[Result], samples: int, seed: int, top: int, nominal_top: list[list[str]]) -> Analysis:
+def _nominal(
+    results: Sequence[Result], samples: int, seed: int, top: int, nominal_top: list[list[str]]
+) -> Analysis:
     from vibbench.scoring.ranking import competition_ranks
 
     ranks = competition_ranks([r.overall.score for r in results])
@@ -227,7 +243,9 @@ def _nominal(results: Sequence[Result], samples: int, seed: int, top: int, nomin
         rk = None if rank is None else float(rank)
         out.append(
             InstitutionSensitivity(
-                Percentiles(s, s, s), Percentiles(rk, rk, rk), tuple((i, 1.0) for i in tops) if s is not None else ()
+                Percentiles(s, s, s),
+                Percentiles(rk, rk, rk),
+                tuple((i, 1.0) for i in tops) if s is not None else (),
             )
         )
     return Analysis(samples, 0.0, seed, top, tuple(out))
