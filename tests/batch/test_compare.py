@@ -1,0 +1,122 @@
+"""compare: ranks with ties, progress over years, bad files mixed with good ones, COINr's ASEM ranks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.asem import ASEM, build_rubric, build_workbooks, read
+from tests.conftest import ROOT
+from vibbench.cli import app
+from vibbench.scoring.engine import score_file
+from vibbench.scoring.ranking import competition_ranks, progress
+
+SAMPLES = ROOT / "samples"
+runner = CliRunner()
+
+
+def test_competition_ranks_share_the_better_rank() -> None:
+    assert competition_ranks([70.0, 90.0, 80.0, 80.0, None]) == [4, 1, 2, 2, None]
+
+
+def test_compare_samples_json_and_progress() -> None:
+    res = runner.invoke(app, ["compare", str(SAMPLES), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["schema_version"] == 1 and doc["rubric"]["id"] == "vib"
+    insts = doc["institutions"]
+    assert len(insts) == len(list(SAMPLES.glob("*.xlsx")))
+    ranks = [i["rank"] for i in insts]
+    scores = [i["overall"]["score"] for i in insts]
+    assert ranks == competition_ranks(scores)
+    assert ranks == sorted(ranks)
+    for key in ("institution", "source", "overall", "pillars", "dimensions", "indicators", "recommendations"):
+        assert key in insts[0]
+
+
+def test_progress_deltas_across_two_years() -> None:
+    books = sorted(SAMPLES.glob("shanghai-biomed-*.xlsx"))
+    assert len(books) == 2
+    first, second = (score_file(b, "vib") for b in books)
+    assert first.assessment.name == second.assessment.name
+    steps = progress([second, first])
+    assert len(steps) == 1
+    step = steps[0]
+    assert (step.year_from, step.year_to) == (first.assessment.year, second.assessment.year)
+    assert step.overall == pytest.approx(second.overall.score - first.overall.score)
+    for p1, p2 in zip(first.pillars, second.pillars, strict=True):
+        assert step.pillars[p1.id] == pytest.approx(p2.score - p1.score)
+    assert step.movers, "the later year changed some answers"
+    biggest = step.movers[0]
+    s1 = {i.id: i.score for i in first.indicators}
+    s2 = {i.id: i.score for i in second.indicators}
+    assert biggest[1] == pytest.approx(s2[biggest[0]] - s1[biggest[0]])
+    table = runner.invoke(app, ["compare", str(SAMPLES)])
+    assert table.exit_code == 0
+    assert "→" in table.stdout and first.assessment.year in table.stdout
+
+
+def test_bad_file_mixed_with_good_ones(tmp_path: Path) -> None:
+    for b in sorted(SAMPLES.glob("*.xlsx"))[:2]:
+        shutil.copy(b, tmp_path / b.name)
+    (tmp_path / "broken.xlsx").write_text("id,answer\nRD.GOV.1,3\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "vibbench", "compare", str(tmp_path), "--format", "json", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 2
+    assert "broken.xlsx" in out.stderr and "Traceback" not in out.stderr
+    assert len(json.loads(out.stdout)["institutions"]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
+def test_compare_formats(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / f"c.{fmt}"
+    res = runner.invoke(
+        app, ["compare", str(SAMPLES), "--format", fmt, "--output", str(target), "--lang", "zh"]
+    )
+    assert res.exit_code == 0, res.output
+    text = target.read_text(encoding="utf-8")
+    assert "RD" in text
+    if fmt == "markdown":
+        assert (tmp_path / "c_charts" / "compare.svg").is_file() and "c_charts/compare.svg" in text
+
+
+@pytest.mark.skipif(not ASEM.is_dir(), reason="shared/data/coinr-asem not present")
+def test_asem_ranks_equal_coinr(tmp_path: Path) -> None:
+    rubric = build_rubric(tmp_path)
+    build_workbooks(tmp_path)
+    res = runner.invoke(
+        app, ["compare", str(tmp_path), "--rubric", str(rubric), "--format", "json", "--jobs", "2"]
+    )
+    assert res.exit_code == 0, res.output
+    got = {i["institution"]["name"]: i["rank"] for i in json.loads(res.stdout)["institutions"]}
+    expected = {r["UnitCode"]: int(float(r["IndexRank"])) for r in read("coinr_results.csv")}
+    assert len(got) == 51
+    assert got == expected
+
+
+def test_sensitivity_cli_reproducible_and_collapses() -> None:
+    args = ["sensitivity", str(SAMPLES), "--samples", "300", "--seed", "1", "--format", "json"]
+    a = runner.invoke(app, args)
+    b = runner.invoke(app, args)
+    assert a.exit_code == 0, a.output
+    assert a.stdout == b.stdout
+    doc = json.loads(a.stdout)
+    for inst in doc["institutions"]:
+        sens = inst["sensitivity"]
+        assert sens["score"]["p5"] <= inst["overall"]["score"] + 1e-9 <= sens["score"]["p95"] + 2e-9
+        assert {"p5", "p50", "p95"} == set(sens["rank"])
+    zero = json.loads(runner.invoke(app, [*args[:-2], "--spread", "0", "--format", "json"]).stdout)
+    for inst in zero["institutions"]:
+        s = inst["sensitivity"]["score"]
+        assert s["p5"] == s["p50"] == s["p95"] == inst["overall"]["score"]
+        r = inst["sensitivity"]["rank"]
+        assert r["p5"] == r["p50"] == r["p95"] == inst["rank"]
