@@ -126,8 +126,7 @@ def _main(
         bool, typer.Option("--debug", help="Show tracebacks (also VIBBENCH_DEBUG=1). 显示调试信息。")
     ] = False,
 ) -> None:
-    if debug:
-        _state["debug"] = True
+    _state["debug"] = debug or bool(os.environ.get("VIBBENCH_DEBUG"))
 
 
 # --------------------------------------------------------------------------- score

@@ -119,7 +119,18 @@ def resolve(spec: str, relative_to: Path | None = None) -> Path:
 # --------------------------------------------------------------------------- YAML with lines
 
 
-def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList) -> Any:
+MAX_NODES = 200_000
+"""A rubric is a few thousand YAML nodes; aliases can make a tiny file expand exponentially."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         if node.tag != _MAP:
@@ -129,11 +140,14 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList) 
                 T("remove the tag; rubrics hold plain data only", "删除该标签；评估框架只能包含普通数据"),
             )
             return None
+        explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
+        first_explicit = len(node.value) - explicit  # keys merged in with `<<` may be overridden
         out: dict[Any, Any] = {}
+        merged: set[Any] = set()
         loc = Loc(file, line)
-        for k_node, v_node in node.value:
-            key = _build_node(k_node, loader, file, problems)
+        for index, (k_node, v_node) in enumerate(node.value):
+            key = _build_node(k_node, loader, file, problems, budget)
             kline = k_node.start_mark.line + 1
             if isinstance(key, (dict, list)) or (key is None and not isinstance(k_node, yaml.ScalarNode)):
                 problems.add(
@@ -142,7 +156,11 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList) 
                     T("rewrite the key", "请改写该键"),
                 )
                 continue
-            if key in out:
+            if index < first_explicit:
+                merged.add(key)
+            elif key in merged:
+                merged.discard(key)
+            elif key in out:
                 problems.add(
                     f"{file}:{kline}",
                     T(f"duplicate key '{key}'", f"重复的键 '{key}'"),
@@ -151,7 +169,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList) 
                         f"只保留一个 '{key}'（第一个在第 {loc.keys[key][1]} 行）",
                     ),
                 )
-            out[key] = _build_node(v_node, loader, file, problems)
+            out[key] = _build_node(v_node, loader, file, problems, budget)
             loc.keys[key] = (file, kline)
         out[LOC] = loc
         return out
@@ -166,7 +184,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList) 
         seq = LocList()
         seq.loc = Loc(file, line)
         for i, item in enumerate(node.value):
-            seq.append(_build_node(item, loader, file, problems))
+            seq.append(_build_node(item, loader, file, problems, budget))
             seq.loc.keys[i] = (file, item.start_mark.line + 1)
         return seq
     try:
@@ -195,7 +213,17 @@ def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        return _build_node(node, loader, file, problems)
+        return _build_node(node, loader, file, problems, [MAX_NODES])
+    except _TooLarge:
+        problems.add(
+            f"{file}:1",
+            T(
+                f"the rubric expands to more than {MAX_NODES:,} YAML nodes (nested aliases?)",
+                f"评估框架展开后超过 {MAX_NODES:,} 个 YAML 节点（嵌套别名？）",
+            ),
+            T("write the rubric out without deeply nested `*alias` references", "请不要使用层层嵌套的 `*别名` 引用"),
+        )
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -397,7 +425,7 @@ def _apply_weights_and_removals(data: dict[Any, Any], spec: dict[Any, Any], prob
             T("`weights` must map ids to numbers", "`weights` 必须是 编号: 数值 的映射"),
             T("write e.g. `weights: {RD: 2}`", "例如 `weights: {RD: 2}`"),
         )
-    for ident, w in (weights or {}).items():
+    for ident, w in _as_dict(weights).items():
         if ident is LOC:
             continue
         if ident not in nodes:
@@ -437,6 +465,7 @@ def _apply_weights_and_removals(data: dict[Any, Any], spec: dict[Any, Any], prob
         removed.update(_indicator_ids(node))
         if node in holder:
             holder.remove(node)
+    _drop_emptied(data)
     if removed:
         checks = data.get("checks")
         if isinstance(checks, list):
@@ -444,6 +473,22 @@ def _apply_weights_and_removals(data: dict[Any, Any], spec: dict[Any, Any], prob
             kept.loc = checks.loc if isinstance(checks, LocList) else Loc("?", 0)
             data["checks"] = kept
         data["_removed"] = sorted(removed)
+
+
+def _drop_emptied(data: dict[Any, Any]) -> None:
+    """A dimension whose every indicator was removed goes too, and so does an emptied pillar."""
+    pillars = data.get("pillars")
+    if not isinstance(pillars, list):
+        return
+    for p in list(pillars):
+        dims = p.get("dimensions") if isinstance(p, dict) else None
+        if not isinstance(dims, list):
+            continue
+        for d in list(dims):
+            if isinstance(d, dict) and isinstance(d.get("indicators"), list) and not d["indicators"]:
+                dims.remove(d)
+        if not dims:
+            pillars.remove(p)
 
 
 def _check_mentions(check: Any, ids: set[str]) -> bool:
@@ -512,8 +557,12 @@ def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
     def weights_not_all_zero(items: list[Any], holder: Any, key: str, what: str) -> None:
         ws = [_num(i.get("weight", 1)) for i in items if isinstance(i, dict)]
         if ws and all(w is not None and w == 0 for w in ws):
+            place = where(holder, key)
+            # Weights zeroed by an extending rubric's `weights` are reported where that file set them.
+            set_at = [where(i, "weight") for i in items if isinstance(i, dict) and "weight" in i]
+            foreign = [w for w in set_at if w.rpartition(":")[0] != place.rpartition(":")[0]]
             problems.add(
-                where(holder, key),
+                foreign[0] if foreign else place,
                 T(f"every {what} weight here is 0", f"此处所有{what}权重均为 0"),
                 T("give at least one a positive weight, or remove them", "请至少给一个正权重，或删除它们"),
             )
@@ -608,7 +657,8 @@ def _check_indicator(
     kind = i.get("type")
     iid = i.get("id", "?")
     ref = i.get("reference")
-    for key in _LEVEL_ONLY if kind != "level" else ():
+    known = kind in ("level", "number", "boolean")
+    for key in _LEVEL_ONLY if known and kind != "level" else ():
         if key in i:
             problems.add(
                 where(i, key),
@@ -618,7 +668,7 @@ def _check_indicator(
                 ),
                 T(f"remove `{key}` or set `type: level`", f"请删除 `{key}` 或设 `type: level`"),
             )
-    for key in _NUMBER_ONLY if kind != "number" else ():
+    for key in _NUMBER_ONLY if known and kind != "number" else ():
         if key in i:
             problems.add(
                 where(i, key),
@@ -653,8 +703,8 @@ def _check_indicator(
                 ),
             )
         else:
-            keys = {k for k in levels if k is not LOC}
-            missing = [n for n in range(smin, smax + 1) if n not in keys and str(n) not in keys]
+            keys = {_level_key(k) for k in levels if k is not LOC}
+            missing = [n for n in range(smin, smax + 1) if n not in keys]
             if missing:
                 problems.add(
                     where(i, "levels"),
@@ -696,6 +746,16 @@ def _check_indicator(
             )
     elif kind == "number":
         _check_number(i, iid, ref, problems)
+
+
+def _level_key(k: Any) -> Any:
+    if isinstance(k, str) and k.strip().lstrip("-").isdigit():
+        return int(k)
+    return k
+
+
+def _in_scale(k: Any, smin: int, smax: int) -> bool:
+    return isinstance(k, int) and not isinstance(k, bool) and smin <= k <= smax
 
 
 def _check_number(i: dict[Any, Any], iid: str, ref: Any, problems: ProblemList) -> None:
@@ -781,7 +841,14 @@ _PYDANTIC_TYPES = {"str", "LangText", "float", "bool", "int", "none", "dict", "l
 
 def _pydantic_problems(data: dict[Any, Any], errors: list[dict[str, Any]], problems: ProblemList) -> None:
     seen: set[tuple[str, tuple[Any, ...]]] = set()
+    raw_locs = [tuple(e["loc"]) for e in errors]
     for err in errors:
+        loc_raw = tuple(err["loc"])
+        if loc_raw and loc_raw[-1] == "str" and any(
+            other[: len(loc_raw) - 1] == loc_raw[:-1] and len(other) >= len(loc_raw) and other[len(loc_raw) - 1] == "LangText"
+            for other in raw_locs
+        ):
+            continue  # a mapping was meant: its own error says what is wrong with it
         loc = tuple(
             p
             for p in err["loc"]

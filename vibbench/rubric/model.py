@@ -62,7 +62,9 @@ class Indicator:
     log: bool = False
     """``scale: log``: goalposts and answers are compared as ln(1 + value)."""
     range_min: float | None = None
+    """Smallest accepted answer (number indicators); None = unbounded."""
     range_max: float | None = None
+    """Largest accepted answer (number indicators); None = unbounded."""
     fingerprint: str = ""
     """Hash of the indicator's definition, to tell which indicators changed between versions."""
 
@@ -170,6 +172,18 @@ def _opt_text(raw: Any) -> Text | None:
     return None if raw is None else Text.of(raw)
 
 
+def _bounds(i: dict[str, Any]) -> tuple[float | None, float | None]:
+    """Accepted answers of a number indicator; None = unbounded.
+
+    Without ``range``: min 0, and max 100 for percentages. With ``range``, what it says (a
+    null bound is dropped from the canonical form, so absent there means unbounded).
+    """
+    rng = i.get("range")
+    if rng is None:
+        return 0.0, (100.0 if i.get("unit") == "percent" else None)
+    return rng.get("min"), rng.get("max")
+
+
 def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
     """Make the frozen rubric from the canonical (validated, defaults filled) dictionary."""
     pillars = []
@@ -207,8 +221,8 @@ def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
                         min=float(i.get("min") or 0.0),
                         target=float(i["target"] if i.get("target") is not None else ref),
                         log=i.get("scale") == "log",
-                        range_min=(i.get("range") or {}).get("min"),
-                        range_max=(i.get("range") or {}).get("max"),
+                        range_min=_bounds(i)[0],
+                        range_max=_bounds(i)[1],
                         fingerprint=i.get("_fingerprint", ""),
                     )
                 )
