@@ -95,7 +95,10 @@ def init(extends: str, output: Path) -> None:
 
     base = load_rubric(extends)
     base_path = resolve(extends)
-    extends_value = extends if base_path.parent == bundled_dir() else display_path(base_path)
+    if base_path.parent == bundled_dir():
+        extends_value = extends
+    else:  # `extends` is resolved relative to the file that says it
+        extends_value = os.path.relpath(base_path.resolve(), output.resolve().parent)
     pillar_lines = "\n".join(
         f"  {p.id}: {p.weight:g}   # {p.name.get('en')} / {p.name.get('zh')}" for p in base.pillars
     )

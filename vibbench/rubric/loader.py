@@ -221,7 +221,10 @@ def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
                 f"the rubric expands to more than {MAX_NODES:,} YAML nodes (nested aliases?)",
                 f"评估框架展开后超过 {MAX_NODES:,} 个 YAML 节点（嵌套别名？）",
             ),
-            T("write the rubric out without deeply nested `*alias` references", "请不要使用层层嵌套的 `*别名` 引用"),
+            T(
+                "write the rubric out without deeply nested `*alias` references",
+                "请不要使用层层嵌套的 `*别名` 引用",
+            ),
         )
         return None
     except yaml.MarkedYAMLError as exc:
@@ -450,6 +453,7 @@ def _apply_weights_and_removals(data: dict[Any, Any], spec: dict[Any, Any], prob
         )
         return
     removed: set[str] = set(data.get("_removed") or ())
+    emptied: set[int] = set()
     for i, ident in enumerate(remove or []):
         if ident not in nodes:
             problems.add(
@@ -465,7 +469,10 @@ def _apply_weights_and_removals(data: dict[Any, Any], spec: dict[Any, Any], prob
         removed.update(_indicator_ids(node))
         if node in holder:
             holder.remove(node)
-    _drop_emptied(data)
+            if not holder:
+                emptied.add(id(holder))
+    if emptied:
+        _drop_emptied(data, emptied)
     if removed:
         checks = data.get("checks")
         if isinstance(checks, list):
@@ -475,8 +482,8 @@ def _apply_weights_and_removals(data: dict[Any, Any], spec: dict[Any, Any], prob
         data["_removed"] = sorted(removed)
 
 
-def _drop_emptied(data: dict[Any, Any]) -> None:
-    """A dimension whose every indicator was removed goes too, and so does an emptied pillar."""
+def _drop_emptied(data: dict[Any, Any], emptied: set[int]) -> None:
+    """A dimension whose every indicator was removed goes too, and so does a pillar emptied so."""
     pillars = data.get("pillars")
     if not isinstance(pillars, list):
         return
@@ -485,9 +492,11 @@ def _drop_emptied(data: dict[Any, Any]) -> None:
         if not isinstance(dims, list):
             continue
         for d in list(dims):
-            if isinstance(d, dict) and isinstance(d.get("indicators"), list) and not d["indicators"]:
+            if isinstance(d, dict) and id(d.get("indicators")) in emptied:
                 dims.remove(d)
-        if not dims:
+                if not dims:
+                    emptied.add(id(dims))
+        if id(dims) in emptied:
             pillars.remove(p)
 
 
@@ -844,9 +853,15 @@ def _pydantic_problems(data: dict[Any, Any], errors: list[dict[str, Any]], probl
     raw_locs = [tuple(e["loc"]) for e in errors]
     for err in errors:
         loc_raw = tuple(err["loc"])
-        if loc_raw and loc_raw[-1] == "str" and any(
-            other[: len(loc_raw) - 1] == loc_raw[:-1] and len(other) >= len(loc_raw) and other[len(loc_raw) - 1] == "LangText"
-            for other in raw_locs
+        if (
+            loc_raw
+            and loc_raw[-1] == "str"
+            and any(
+                other[: len(loc_raw) - 1] == loc_raw[:-1]
+                and len(other) >= len(loc_raw)
+                and other[len(loc_raw) - 1] == "LangText"
+                for other in raw_locs
+            )
         ):
             continue  # a mapping was meant: its own error says what is wrong with it
         loc = tuple(
