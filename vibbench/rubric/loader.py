@@ -123,14 +123,14 @@ MAX_NODES = 200_000
 """A rubric is a few thousand YAML nodes; aliases can make a tiny file expand exponentially."""
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     pass
 
 
 def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooLarge
+        raise _TooLargeError
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         if node.tag != _MAP:
@@ -214,7 +214,7 @@ def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
         if node is None:
             return None
         return _build_node(node, loader, file, problems, [MAX_NODES])
-    except _TooLarge:
+    except _TooLargeError:
         problems.add(
             f"{file}:1",
             T(
