@@ -1,0 +1,106 @@
+"""`vibbench report` end to end on the sample workbooks (needs the workbook reader)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from markdown_it import MarkdownIt
+from typer.testing import CliRunner
+
+from tests.conftest import ROOT
+from tests.report.fixtures import HOSTILE
+from tests.report.test_document import SUBSECTIONS, check_tables, headings, roadmap_points
+
+SAMPLES = sorted((ROOT / "samples").glob("*.xlsx"))
+READER = ROOT / "vibbench" / "workbook" / "reader.py"
+
+pytestmark = [
+    pytest.mark.skipif(
+        not READER.exists(), reason="the workbook reader (vibbench/workbook/reader.py) is not there yet"
+    ),
+    pytest.mark.skipif(not SAMPLES, reason="no sample workbooks in samples/"),
+]
+
+runner = CliRunner()
+
+H2 = {
+    "en": [
+        "Executive summary",
+        "Pillars",
+        "Charts",
+        "Recommendations by reform theme",
+        "Roadmap",
+        "Data quality",
+    ],
+    "zh": ["摘要", "支柱概览", "图表", "按改革主题分列的建议", "改革路线图", "数据质量"],
+}
+
+
+def run(*args: str) -> str:
+    from vibbench.cli import app
+
+    res = runner.invoke(app, list(args))
+    assert res.exit_code == 0, res.output
+    return res.stdout
+
+
+def images(text: str) -> list[str]:
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    return [str(c.attrs["src"]) for t in tokens for c in t.children or [] if c.type == "image"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("book", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_report_every_sample(book: Path, lang: str, tmp_path: Path) -> None:
+    out = tmp_path / f"{book.stem}.md"
+    run("report", str(book), "--output", str(out), "--lang", lang)
+    text = out.read_text(encoding="utf-8")
+    h2 = headings(text, 2)
+    for section in H2[lang]:
+        assert section in h2, section
+    assert h2[-1] == ("Appendix: method and provenance" if lang == "en" else "附录：方法与来源")
+    for sub in SUBSECTIONS[lang]:
+        assert sub in headings(text, 3)
+    check_tables(text)
+    links = images(text)
+    assert links == [f"{book.stem}_charts/pillars.svg", f"{book.stem}_charts/dimensions.svg"]
+    for link in links:
+        ET.parse(out.parent / unquote(link))
+
+
+def test_roadmap_matches_score_json(tmp_path: Path) -> None:
+    book = SAMPLES[0]
+    out = tmp_path / "r.md"
+    run("report", str(book), "--output", str(out), "--no-charts")
+    doc = json.loads(run("score", str(book), "--format", "json"))
+    priorities = {i["id"]: i["priority"] for i in doc["indicators"]}
+    points = roadmap_points(out.read_text(encoding="utf-8"))
+    assert points
+    for ident, shown in points.items():
+        assert all(p == f"{priorities[ident]:.2f}" for p in shown), (ident, shown)
+    assert not (tmp_path / "r_charts").exists()
+
+
+def test_hostile_workbook_renders_as_plain_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = tmp_path / "hostile.xlsx"
+    shutil.copy(SAMPLES[0], book)
+    wb = openpyxl.load_workbook(book)
+    wb["Institution"]["B2"] = HOSTILE
+    responses = wb["Responses"]
+    evidence_col = next(c.column for c in responses[1] if c.value in ("evidence", "Evidence", "佐证材料"))
+    responses.cell(row=2, column=evidence_col, value="one\ntwo | three <script>alert(2)</script>")
+    wb.save(book)
+    out = tmp_path / "hostile.md"
+    run("report", str(book), "--output", str(out))
+    text = out.read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    check_tables(text)
