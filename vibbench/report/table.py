@@ -68,10 +68,10 @@ def build(result: Result, lang: str = "en", top: int = 10) -> Group:
 
     pri = Table(title=label("priorities", lang), box=box.SIMPLE_HEAD, title_justify="left")
     pri.add_column("#", justify="right")
-    pri.add_column(label("indicator", lang))
-    pri.add_column(label("answer", lang))
-    pri.add_column(label("priority", lang), justify="right")
-    pri.add_column(label("recommendation", lang))
+    pri.add_column(label("indicator", lang), overflow="fold", ratio=2)
+    pri.add_column(label("answer", lang), overflow="fold", ratio=2)
+    pri.add_column(label("priority", lang), justify="right", no_wrap=True)
+    pri.add_column(label("recommendation", lang), overflow="fold", ratio=4)
     recs_by_ind: dict[str, list[str]] = {}
     for rec in result.recommendations:
         theme = r.themes[rec.theme].get(lang) if rec.theme in r.themes else rec.theme
@@ -89,8 +89,8 @@ def build(result: Result, lang: str = "en", top: int = 10) -> Group:
 
     parts: list[object] = [head, pillars, dims, pri]
     warn = Table(title=label("warnings", lang), box=box.SIMPLE_HEAD, title_justify="left", show_header=False)
-    warn.add_column()
-    warn.add_column()
+    warn.add_column(no_wrap=True)
+    warn.add_column(overflow="fold")
     for w in result.warnings:
         warn.add_row(RichText(w.code, style="yellow"), w.message.get(lang))
     if result.warnings:
