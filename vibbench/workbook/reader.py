@@ -1,0 +1,777 @@
+"""Read a filled-in self-assessment workbook (SPEC §2) into an :class:`Assessment`.
+
+Values come from calamine (fast, Rust); what calamine does not say — which cells hold a
+formula without a cached value, an error value or a percent number format — comes from a
+streaming pass over the sheet's XML that :mod:`vibbench.workbook.limits` makes anyway to
+enforce the size limits before calamine allocates anything. openpyxl is never imported.
+
+Every problem of a workbook is collected and raised together as one :class:`WorkbookError`;
+no other exception escapes, whatever the bytes of the file.
+
+Decisions where SPEC §2 is silent:
+
+* A row whose id the rubric does not know is an error only when it holds an answer: an
+  unanswered row (a section heading, a row from a newer template) changes nothing.
+* A repeated (id, respondent) pair is an error only when both rows hold an answer;
+  respondents are compared without regard to case.
+* A level may also be typed as ``3.0``; a percentage typed as text (``"35%"``) is accepted
+  only for percent indicators; full-width digits and signs (``３５％``) read as ASCII.
+* An id typed once in cells merged down over several rows (a group assessment laid out
+  with one row per respondent) counts for every row of the merge.
+* A header cell may name its column in both languages (``Answer / 回答``); a yes/no answer
+  may carry a label after a dash (``yes – 是``) like a level does.
+* The stamp sheet ``_vibbench`` is read when it is present and well formed; otherwise the
+  stamp is ``None``, never an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from vibbench.errors import Problem, ProblemList, VibbenchError, WorkbookError
+from vibbench.rubric.model import Indicator, Rubric
+from vibbench.text import T, Text
+from vibbench.workbook import limits
+from vibbench.workbook.model import Answer, Assessment, Notice, RubricStamp
+
+__all__ = ["read_assessment"]
+
+RESPONSES_SHEETS = ("responses", "回答", "答卷")
+INSTITUTION_SHEETS = ("institution", "机构")
+STAMP_SHEET = "_vibbench"
+HEADER_ROWS = 20
+"""The header row is looked for among this many rows at the top of the sheet."""
+
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "indicator_id", "indicator id", "指标编号", "编号"),
+    "answer": ("answer", "value", "response", "回答", "答案", "得分", "数值"),
+    "respondent": ("respondent", "答题人", "填报人"),
+    "evidence": ("evidence", "证据", "佐证材料"),
+    "comment": ("comment", "备注", "说明"),
+}
+NOT_ANSWERED = frozenset({"", "n/a", "na", "-", "–", "—", "不适用", "未知"})
+BOOLEANS = {"yes": 1.0, "true": 1.0, "是": 1.0, "1": 1.0, "no": 0.0, "false": 0.0, "否": 0.0, "0": 0.0}
+INSTITUTION_KEYS: dict[str, str] = {
+    "name": "name",
+    "机构名称": "name",
+    "country": "country",
+    "国家/地区": "country",
+    "type": "type",
+    "类型": "type",
+    "year": "year",
+    "年份": "year",
+    "contact": "contact",
+    "联系人": "contact",
+    "date": "date",
+    "日期": "date",
+}
+INSTITUTION_FIELDS = ("name", "country", "type", "year", "contact", "date")
+
+_SPACE = re.compile(r"\s+")
+_HEADER_SPLIT = re.compile(r"[/|()（）\n]")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_DASHES = "-–—‐‑−"
+_LABEL = re.compile(rf"([+-]?\d+(?:\.\d+)?)\s*(?:[{_DASHES}]\s*.*)?", re.DOTALL)
+_TOKEN_LABEL = re.compile(rf"(\S+?)\s*[{_DASHES}]\s*\S.*", re.DOTALL)
+_PLAIN_SHEET = re.compile(r"[\w.]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+_FIX_RESAVE = T(
+    "open it in Excel, WPS or LibreOffice and save it again as an Excel workbook (.xlsx)",
+    "请用 Excel、WPS 或 LibreOffice 打开并重新另存为 Excel 工作簿（.xlsx）",
+)
+
+
+def _norm(text: str) -> str:
+    """Full-width forms to ASCII, invisible characters removed, outer whitespace trimmed."""
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+
+
+def _header_key(text: str) -> str:
+    key = _SPACE.sub(" ", _norm(text).casefold().replace("_", " ")).rstrip(":*").strip()
+    return key
+
+
+_ALIAS_ROLE: dict[str, str] = {_header_key(a): role for role, names in COLUMN_ALIASES.items() for a in names}
+
+
+# --------------------------------------------------------------------------- public
+
+
+def read_assessment(path: str | os.PathLike[str], rubric: Rubric) -> Assessment:
+    """Read the workbook at ``path`` against ``rubric``.
+
+    Raises :class:`WorkbookError` listing every problem found (never any other exception):
+    each names the file and, when known, the sheet and cell (``a.xlsx:Responses!E14``).
+    """
+    shown = os.fsdecode(path)
+    try:
+        return _Reader(shown, rubric).read()
+    except VibbenchError:
+        raise
+    except limits.RefusedError as refused:
+        where = shown if refused.sheet is None else f"{shown}:{_sheet_ref(refused.sheet)}"
+        raise WorkbookError.one(where, refused.what, refused.fix) from None
+    except MemoryError:
+        raise WorkbookError.one(
+            shown,
+            T("the workbook is too large to read in the memory available", "工作簿过大，可用内存不足以读取"),
+            T("remove unrelated sheets and data, then save again", "请删除无关的工作表和数据后重新保存"),
+        ) from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine may panic (a BaseException) on odd bytes
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise WorkbookError.one(
+            shown,
+            T(
+                f"the workbook is damaged and cannot be read ({detail})",
+                f"工作簿已损坏，无法读取（{detail}）",
+            ),
+            _FIX_RESAVE,
+        ) from exc
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _sheet_ref(name: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted when it has spaces or punctuation."""
+    return name if _PLAIN_SHEET.fullmatch(name) else "'" + name.replace("'", "''") + "'"
+
+
+def _col_letters(index: int) -> str:
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _cell_name(row: int, col: int) -> str:
+    return f"{_col_letters(col)}{row + 1}"
+
+
+def _fmt_number(value: float) -> str:
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def _display(value: Any) -> str:
+    """A cell's content as text, the way a person would read it."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return _fmt_number(float(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None or value == "":
+        return True
+    return isinstance(value, str) and not (value.strip() if value.isascii() else _norm(value))
+
+
+def _at(values: list[Any], i: int) -> Any:
+    """The i-th value of a row, None beyond its ends (a column left of the used area is -1 or less)."""
+    return values[i] if 0 <= i < len(values) else None
+
+
+def _quote(value: Any) -> str:
+    text = _display(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"'{text}'" if isinstance(value, str) else text
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """Why an answer cannot be accepted: what was found (what is allowed comes from the indicator)."""
+
+    found: Text
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def _allowed(ind: Indicator, rubric: Rubric) -> Text:
+    if ind.type == "level":
+        lo, hi = rubric.scale.min, rubric.scale.max
+        return T(
+            f"enter a whole number from {lo} to {hi}, or pick a label such as '{hi} – …' from the dropdown",
+            f"请填写 {lo} 至 {hi} 的整数，或从下拉列表中选择如“{hi} – …”的选项",
+        )
+    if ind.type == "boolean":
+        return T(
+            "enter yes or no (also true/false, 是/否, 1/0)",
+            "请填写“是”或“否”（也可填 yes/no、true/false、1/0）",
+        )
+    low, high = ind.range_min, ind.range_max
+    if low is None and high is None:
+        span_en, span_zh = "a number", "数值"
+    elif high is None:
+        span_en, span_zh = f"a number ≥ {_fmt_number(low or 0.0)}", f"不小于 {_fmt_number(low or 0.0)} 的数"
+    elif low is None:
+        span_en, span_zh = f"a number ≤ {_fmt_number(high)}", f"不大于 {_fmt_number(high)} 的数"
+    else:
+        span_en = f"a number from {_fmt_number(low)} to {_fmt_number(high)}"
+        span_zh = f"介于 {_fmt_number(low)} 至 {_fmt_number(high)} 之间的数"
+    if ind.percent:
+        return T(
+            f"enter {span_en} (a percentage: 35 or 35% for 35 percent)",
+            f"请填写{span_zh}（百分比：35% 填 35 或 35%）",
+        )
+    return T(f"enter {span_en}, e.g. 12 or 1,200", f"请填写{span_zh}，例如 12 或 1,200")
+
+
+def _number_text(text: str) -> float | None:
+    """``"12"``, ``"1,200"``, ``"-3.5"``, ``"1e3"`` as a finite number; anything else None."""
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    elif not _NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _kind_of(value: Any) -> Text:
+    """What a non-text, non-number cell holds, for messages."""
+    if isinstance(value, bool):
+        return T(f"the logical value {_display(value)}", f"逻辑值 {_display(value)}")
+    if isinstance(value, dt.datetime | dt.date):
+        return T(f"a date ({_display(value)})", f"日期（{_display(value)}）")
+    if isinstance(value, dt.time | dt.timedelta):
+        return T(f"a time ({_display(value)})", f"时间（{_display(value)}）")
+    return T(f"{_quote(value)}", f"{_quote(value)}")
+
+
+def _parse_answer(value: Any, ind: Indicator, rubric: Rubric, percent_cell: bool) -> float | _Bad:
+    """The answer as a number, or why it cannot be one. ``value`` is not blank/N/A."""
+    if ind.type == "boolean":
+        return _parse_boolean(value)
+    if ind.type == "level":
+        return _parse_level(value, rubric)
+    return _parse_number(value, ind, percent_cell)
+
+
+def _parse_boolean(value: Any) -> float | _Bad:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return float(value)
+        return _Bad(T(f"the number {_display(value)}", f"数字 {_display(value)}"))
+    if isinstance(value, str):
+        text = _norm(value).casefold()
+        if text in BOOLEANS:
+            return BOOLEANS[text]
+        m = _TOKEN_LABEL.fullmatch(text)
+        if m and m.group(1) in BOOLEANS:
+            return BOOLEANS[m.group(1)]
+    return _Bad(_kind_of(value))
+
+
+def _parse_level(value: Any, rubric: Rubric) -> float | _Bad:
+    lo, hi = rubric.scale.min, rubric.scale.max
+    number: float | None = None
+    if isinstance(value, bool):
+        return _Bad(_kind_of(value))
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        text = _norm(value)
+        m = _LABEL.fullmatch(text)
+        number = float(m.group(1)) if m else _number_text(text)
+    if number is None or not math.isfinite(number):
+        return _Bad(_kind_of(value))
+    if number != int(number):
+        return _Bad(
+            T(f"{_quote(value)}, which is not a whole level", f"{_quote(value)}，不是整数等级"),
+        )
+    if not lo <= number <= hi:
+        return _Bad(
+            T(
+                f"level {_fmt_number(number)}, outside the scale {lo}–{hi}",
+                f"等级 {_fmt_number(number)}，超出量表 {lo}–{hi}",
+            ),
+        )
+    return number
+
+
+def _parse_number(value: Any, ind: Indicator, percent_cell: bool) -> float | _Bad:
+    number: float | None = None
+    if isinstance(value, bool):
+        return _Bad(_kind_of(value))
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            return _Bad(_kind_of(value))
+        if percent_cell and ind.percent:
+            number = round(number * 100, 10)
+    elif isinstance(value, str):
+        text = _norm(value)
+        if text.endswith("%"):
+            number = _number_text(text[:-1].rstrip())
+            if number is not None and not ind.percent:
+                return _Bad(
+                    T(
+                        f"{_quote(value)}, a percentage, but {ind.id} is not measured in percent",
+                        f"{_quote(value)}，是百分比，但 {ind.id} 不以百分比计量",
+                    )
+                )
+        else:
+            number = _number_text(text)
+    if number is None:
+        return _Bad(_kind_of(value))
+    # The rubric's ``range``, defaults filled by the loader (from 0; up to 100 for percentages);
+    # None = unbounded.
+    lo, hi = ind.range_min, ind.range_max
+    if lo is not None and number < lo:
+        return _Bad(
+            T(
+                f"{_fmt_number(number)}, below the minimum {_fmt_number(lo)}",
+                f"{_fmt_number(number)}，低于下限 {_fmt_number(lo)}",
+            )
+        )
+    if hi is not None and number > hi:
+        return _Bad(
+            T(
+                f"{_fmt_number(number)}, above the maximum {_fmt_number(hi)}",
+                f"{_fmt_number(number)}，高于上限 {_fmt_number(hi)}",
+            )
+        )
+    return number
+
+
+def _kind_name(ind: Indicator) -> Text:
+    if ind.type == "level":
+        return T("a level indicator", "等级型指标")
+    if ind.type == "boolean":
+        return T("a yes/no indicator", "是/否型指标")
+    if ind.percent:
+        return T("a percentage indicator", "百分比指标")
+    return T("a number indicator", "数值型指标")
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+class _Reader:
+    def __init__(self, shown: str, rubric: Rubric) -> None:
+        self.shown = shown
+        self.rubric = rubric
+        self.problems = ProblemList()
+        self.notices: list[Notice] = []
+        self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        """Merged ranges, ((top, left), (bottom, right)) 0-based, of the sheet read last."""
+
+    # ----------------------------------------------------------------- the whole file
+
+    def read(self) -> Assessment:
+        data = limits.read_file(self.shown)
+        digest = limits.sha256(data)
+        if not data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+            raise limits.identify_non_zip(data, self.shown)
+        self.container = limits.open_zip(data)
+        self.parts = limits.sheet_parts(self.container)
+        self.percent_styles = limits.percent_styles(self.container)
+
+        from python_calamine import CalamineWorkbook
+
+        try:
+            self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as exc:
+            raise self._damaged(exc) from exc
+        self.sheet_names: list[str] = list(self.book.sheet_names)
+        try:
+            answers = self._responses()
+            institution = self._institution()
+            stamp = self._stamp()
+        finally:
+            self.book.close()
+        self.problems.raise_if_any(WorkbookError)
+        return Assessment(
+            path=self.shown,
+            sha256=digest,
+            institution=institution,
+            answers=tuple(answers),
+            stamp=stamp,
+            notices=tuple(self.notices),
+        )
+
+    def _damaged(self, exc: BaseException) -> WorkbookError:
+        detail = str(exc)[:200] or type(exc).__name__
+        what = T(
+            f"the workbook is damaged and cannot be read ({detail})", f"工作簿已损坏，无法读取（{detail}）"
+        )
+        return WorkbookError([Problem(self.shown, what, _FIX_RESAVE)])
+
+    def _where(self, sheet: str, row: int | None = None, col: int | None = None) -> str:
+        if row is None or col is None:
+            return f"{self.shown}:{_sheet_ref(sheet)}"
+        return f"{self.shown}:{_sheet_ref(sheet)}!{_cell_name(row, col)}"
+
+    # ----------------------------------------------------------------- sheets
+
+    def _find(self, names: tuple[str, ...]) -> str | None:
+        for name in self.sheet_names:
+            if _norm(name).casefold() in names:
+                return name
+        return None
+
+    def _scan(self, sheet: str, **kwargs: Any) -> limits.SheetScan:
+        part = self.parts.get(sheet)
+        if part is None:
+            raise self._damaged(ValueError(f"sheet {sheet} has no part in the workbook"))
+        return limits.scan_sheet(self.container, part, sheet, percent_styles=self.percent_styles, **kwargs)
+
+    def _rows(self, sheet: str) -> Iterator[tuple[int, int, list[Any]]]:
+        """(0-based row, 0-based column of the list's first item, values) for each row of the sheet.
+
+        Calamine keeps the sheet's used rectangle only; rows above it come back empty and
+        columns left of it are cut off, so every position is turned back into a real one.
+        """
+        try:
+            loaded = self.book.get_sheet_by_name(sheet)
+            self.merged = list(getattr(loaded, "merged_cell_ranges", None) or ())
+            start = loaded.start
+            if start is None:
+                return
+            first_col = int(start[1])
+            rows = loaded.iter_rows()
+        except Exception as exc:
+            raise self._damaged(exc) from exc
+        for r, values in enumerate(rows):
+            yield r, first_col, values
+
+    def _sheet_with_header(
+        self,
+    ) -> tuple[str, limits.SheetScan, int, dict[str, int], Iterator[tuple[int, int, list[Any]]]]:
+        """The Responses sheet (by name, else the first sheet with a header row), its scan, its
+        header row, the column of each role, and the rows below the header still to be read."""
+        named = self._find(RESPONSES_SHEETS)
+        if named is not None:
+            candidates = [named]
+        else:
+            skip = (*INSTITUTION_SHEETS, STAMP_SHEET)
+            candidates = [n for n in self.sheet_names if _norm(n).casefold() not in skip and n in self.parts]
+        for sheet in candidates:
+            scan = self._scan(sheet)
+            rows = self._rows(sheet)
+            for r, first_col, values in rows:
+                if r >= HEADER_ROWS:
+                    break
+                roles = _header_roles(values, first_col)
+                if "id" in roles:
+                    return sheet, scan, r, roles, rows
+            if named is not None:
+                raise WorkbookError.one(
+                    self._where(sheet),
+                    T(
+                        f"no header row with an id column in the first {HEADER_ROWS} rows of sheet {sheet}",
+                        f"工作表 {sheet} 的前 {HEADER_ROWS} 行中没有含“编号”列的表头行",
+                    ),
+                    T(
+                        "add a header row with the columns id and answer (指标编号, 回答), as in `vibbench template`",
+                        "请添加包含 id 与 answer（指标编号、回答）列的表头行，格式同 `vibbench template`",
+                    ),
+                )
+        raise WorkbookError.one(
+            self.shown,
+            T(
+                f"no sheet named Responses (回答, 答卷) and no sheet with an id column in its first {HEADER_ROWS} rows",
+                f"没有名为 Responses（回答、答卷）的工作表，也没有前 {HEADER_ROWS} 行含“编号”列的工作表",
+            ),
+            T(
+                "fill in the workbook made by `vibbench template`, or add a sheet Responses with the columns "
+                "id and answer",
+                "请填写由 `vibbench template` 生成的自评表，或添加含 id 与 answer 列的 Responses 工作表",
+            ),
+        )
+
+    # ----------------------------------------------------------------- Responses
+
+    def _responses(self) -> list[Answer]:
+        sheet, first, header_row, roles, rows = self._sheet_with_header()
+        if "answer" not in roles:
+            raise WorkbookError.one(
+                self._where(sheet),
+                T(
+                    f"the header (row {header_row + 1}) has an id column but no answer column",
+                    f"表头（第 {header_row + 1} 行）有“编号”列，但没有“回答”列",
+                ),
+                T(
+                    "name the column that holds the answers answer (or 回答, value, 答案)",
+                    "请将存放答案的列命名为 answer（或 回答、value、答案）",
+                ),
+            )
+        id_col, answer_col = roles["id"], roles["answer"]
+        evidence_col, comment_col = roles.get("evidence", -1), roles.get("comment", -1)
+        respondent_col = roles.get("respondent")
+        watched = {id_col, answer_col} | ({respondent_col} if respondent_col is not None else set())
+        detail = limits.SheetScan()
+        if first.has_formula or first.has_error or first.has_percent:
+            detail = self._scan(sheet, columns=frozenset(watched))
+
+        indicators = self.rubric.indicator_map()
+        ref = _sheet_ref(sheet)
+        answers: list[Answer] = []
+        seen: dict[tuple[str, str | None], str] = {}
+        removed_seen: set[str] = set()
+        # An id typed once in cells merged down over several rows (one row per respondent)
+        # belongs to every row of the merge: calamine gives it to the first row only.
+        merged_ids = {
+            row: top
+            for (top, left), (bottom, right) in self.merged
+            if left <= id_col <= right and top < bottom
+            for row in range(top + 1, min(bottom, first.rows) + 1)
+        }
+        tops = set(merged_ids.values())
+        top_ids: dict[int, Any] = {}
+        for r, first_col, values in rows:
+            raw_id, value = _at(values, id_col - first_col), _at(values, answer_col - first_col)
+            if r in merged_ids and _is_blank(raw_id):
+                raw_id = top_ids.get(merged_ids[r])
+            elif r in tops:
+                top_ids[r] = raw_id
+            if (r, id_col) in detail.uncached:
+                self._uncached(sheet, r, id_col)
+                continue
+            if _is_blank(raw_id):
+                continue
+            ident = (
+                _norm(_display(raw_id))
+                if not isinstance(raw_id, str)
+                else raw_id.translate(_INVISIBLE).strip()
+            )
+            if respondent_col is not None and (r, respondent_col) in detail.uncached:
+                self._uncached(sheet, r, respondent_col)
+                continue
+            uncached = (r, answer_col) in detail.uncached
+            error_value = detail.errors.get((r, answer_col))
+            answered = (
+                uncached
+                or error_value is not None
+                or not (
+                    _is_blank(value) or (isinstance(value, str) and _norm(value).casefold() in NOT_ANSWERED)
+                )
+            )
+            if not answered:
+                continue
+            cell = f"{ref}!{_cell_name(r, answer_col)}"
+            if ident in self.rubric.removed:
+                if ident not in removed_seen:
+                    removed_seen.add(ident)
+                    self.notices.append(
+                        Notice(
+                            "removed_indicator",
+                            T(
+                                f"{ident} was removed from rubric {self.rubric.id}; its answer in {cell} is ignored",
+                                f"{ident} 已从评估框架 {self.rubric.id} 中删除；{cell} 中的回答不计入",
+                            ),
+                            ident,
+                        )
+                    )
+                continue
+            ind = indicators.get(ident)
+            if ind is None:
+                self._unknown_id(sheet, r, id_col, ident, value)
+                continue
+            if uncached:
+                self._uncached(sheet, r, answer_col)
+                continue
+            if error_value is not None:
+                self.problems.add(
+                    self._where(sheet, r, answer_col),
+                    T(
+                        f"{ident}: the cell shows the spreadsheet error {error_value}",
+                        f"{ident}：该单元格显示错误值 {error_value}",
+                    ),
+                    T("correct the formula or type the answer", "请修正公式或直接填写答案"),
+                )
+                continue
+            parsed = _parse_answer(value, ind, self.rubric, (r, answer_col) in detail.percent)
+            if isinstance(parsed, _Bad):
+                kind = _kind_name(ind)
+                self.problems.add(
+                    self._where(sheet, r, answer_col),
+                    T(
+                        f"{ident} is {kind.en}; found {parsed.found.en}",
+                        f"{ident} 为{kind.zh}；填写的是 {parsed.found.zh or parsed.found.en}",
+                    ),
+                    _allowed(ind, self.rubric),
+                )
+                continue
+            respondent_raw = None if respondent_col is None else _at(values, respondent_col - first_col)
+            respondent = None if _is_blank(respondent_raw) else _display(respondent_raw)
+            key = (ident, _norm(respondent).casefold() if respondent is not None else None)
+            if key in seen:
+                who_en = (
+                    f"by respondent {respondent!r}" if respondent is not None else "with no respondent given"
+                )
+                who_zh = f"填报人 {respondent!r} " if respondent is not None else "未填写填报人且"
+                self.problems.add(
+                    self._where(sheet, r, answer_col),
+                    T(
+                        f"{ident} is answered twice {who_en} ({seen[key]} and {cell})",
+                        f"{who_zh}对 {ident} 作答了两次（{seen[key]} 与 {cell}）",
+                    ),
+                    T(
+                        "keep one answer per indicator and respondent, or fill in the respondent column for a "
+                        "group assessment",
+                        "每位填报人对每个指标只保留一个回答；如为集体评估，请填写“填报人”列",
+                    ),
+                )
+                continue
+            seen[key] = cell
+            answers.append(
+                Answer(
+                    indicator=ident,
+                    value=float(parsed),
+                    cell=cell,
+                    raw=_raw(value, (r, answer_col) in detail.percent),
+                    respondent=respondent,
+                    evidence=_display(_at(values, evidence_col - first_col)),
+                    comment=_display(_at(values, comment_col - first_col)),
+                )
+            )
+        return answers
+
+    def _uncached(self, sheet: str, row: int, col: int) -> None:
+        self.problems.add(
+            self._where(sheet, row, col),
+            T(
+                "the cell holds a formula with no saved result (the program that wrote the file did not "
+                "calculate it)",
+                "该单元格的公式没有保存计算结果（写入文件的程序未进行计算）",
+            ),
+            T(
+                "open the workbook in Excel, WPS or LibreOffice and save it, so the results are stored; or "
+                "type the value instead of the formula",
+                "请用 Excel、WPS 或 LibreOffice 打开并保存工作簿以保存计算结果，或直接填写数值代替公式",
+            ),
+        )
+
+    def _unknown_id(self, sheet: str, row: int, col: int, ident: str, value: Any) -> None:
+        rubric = self.rubric
+        groups = {p.id: "pillar" for p in rubric.pillars} | {d.id: "dimension" for d in rubric.dimensions()}
+        if ident in groups:
+            below = [i.id for i in rubric.indicators() if i.id.startswith(ident + ".")]
+            shown = ", ".join(below[:6]) + (", …" if len(below) > 6 else "")
+            what = T(
+                f"{ident} is a {groups[ident]}, not an indicator (answer {_quote(value)})",
+                f"{ident} 是{'支柱' if groups[ident] == 'pillar' else '维度'}，不是指标（回答为 {_quote(value)}）",
+            )
+            fix = T(f"answer its indicators instead: {shown}", f"请改为回答其下的指标：{shown}")
+        else:
+            ids = [i.id for i in rubric.indicators()]
+            shown = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
+            what = T(
+                f"unknown indicator id {ident!r} (answer {_quote(value)})",
+                f"未知的指标编号 {ident!r}（回答为 {_quote(value)}）",
+            )
+            fix = T(
+                f"use an id of rubric {rubric.id} ({shown}; see `vibbench rubric show`)",
+                f"请使用评估框架 {rubric.id} 中的编号（{shown}；见 `vibbench rubric show`）",
+            )
+        self.problems.add(self._where(sheet, row, col), what, fix)
+
+    # ----------------------------------------------------------------- Institution
+
+    def _institution(self) -> dict[str, str]:
+        out = dict.fromkeys(INSTITUTION_FIELDS, "")
+        sheet = self._find(INSTITUTION_SHEETS)
+        if sheet is not None and sheet in self.parts:
+            self._scan(sheet)
+            for _, _, values in self._rows(sheet):
+                cells = values
+                k = next((i for i, v in enumerate(cells) if not _is_blank(v)), None)
+                if k is None or not isinstance(cells[k], str):
+                    continue
+                key = INSTITUTION_KEYS.get(_header_key(cells[k]).rstrip(":：").strip())
+                if key is None or out[key]:
+                    continue
+                value = cells[k + 1] if k + 1 < len(cells) else None
+                if key == "year" and isinstance(value, dt.date | dt.datetime):
+                    out[key] = str(value.year)
+                elif key == "year" and isinstance(value, str):
+                    out[key] = _norm(value)
+                else:
+                    out[key] = _display(value)
+        if not out["name"]:
+            out["name"] = _stem(self.shown)
+        return out
+
+    # ----------------------------------------------------------------- _vibbench
+
+    def _stamp(self) -> RubricStamp | None:
+        sheet = self._find((STAMP_SHEET,))
+        if sheet is None or sheet not in self.parts:
+            return None
+        try:
+            self._scan(sheet)
+            pairs: dict[str, str] = {}
+            for _, first_col, values in self._rows(sheet):
+                if first_col != 0 or len(values) < 2 or not isinstance(values[0], str):
+                    continue
+                pairs.setdefault(values[0].strip(), _display(values[1]))
+        except (VibbenchError, limits.RefusedError):
+            return None
+        ident, version, digest = (pairs.get(k, "") for k in ("rubric_id", "rubric_version", "rubric_hash"))
+        if not (ident and version and digest):
+            return None
+        prefix = "fingerprint:"
+        fingerprints = {k[len(prefix) :].strip(): v for k, v in pairs.items() if k.startswith(prefix) and v}
+        return RubricStamp(id=ident, version=version, hash=digest, fingerprints=fingerprints)
+
+
+def _header_roles(values: list[Any], first_col: int) -> dict[str, int]:
+    """Role (id, answer, ...) → 0-based column, for the cells of a row that name a known column."""
+    roles: dict[str, int] = {}
+    for j, value in enumerate(values):
+        if not isinstance(value, str) or not value:
+            continue
+        key = _header_key(value)
+        role = _ALIAS_ROLE.get(key)
+        if role is None and _HEADER_SPLIT.search(key):  # "Answer / 回答", "Indicator ID (编号)"
+            for part in _HEADER_SPLIT.split(key):
+                role = _ALIAS_ROLE.get(part.strip())
+                if role is not None:
+                    break
+        if role is not None and role not in roles:
+            roles[role] = first_col + j
+    return roles
+
+
+def _stem(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0] or path
+
+
+def _raw(value: Any, percent_cell: bool) -> str:
+    """The answer cell as shown: a percent-formatted 0.35 reads ``35%``."""
+    if percent_cell and isinstance(value, int | float) and not isinstance(value, bool):
+        return _fmt_number(round(float(value) * 100, 10)) + "%"
+    return _display(value)
