@@ -6,16 +6,21 @@ its reason, results are printed for the rest, and the exit code is 2.
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from vibbench.errors import UsageError, VibbenchError
-from vibbench.rubric.model import Rubric
+from vibbench.rubric.model import Indicator, Rubric
 from vibbench.scoring.result import Result, ScoreOptions
 from vibbench.text import T
+
+T_co = TypeVar("T_co")
 
 PROGRESS_MIN_FILES = 8
 """More files than this is 'long work' that gets a progress bar on a terminal."""
@@ -56,6 +61,43 @@ def _init(rubric: Rubric, opts: ScoreOptions, lang: str) -> None:
     _RUBRIC, _OPTS, _LANG = rubric, opts, lang
 
 
+class _RefPickler(pickle.Pickler):
+    """Pickles a result without its rubric: indicators and the rubric travel as references.
+
+    Every result points at the same rubric, so sending it along with each result would cost
+    most of the transfer time and, unpickled, one private copy of every indicator per result.
+    """
+
+    def persistent_id(self, obj: object) -> object:
+        if isinstance(obj, Indicator):
+            return ("indicator", obj.id)
+        if isinstance(obj, Rubric):
+            return ("rubric",)
+        return None
+
+
+class _RefUnpickler(pickle.Unpickler):
+    def __init__(self, data: bytes, rubric: Rubric, indicators: dict[str, Indicator]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.rubric = rubric
+        self.indicators = indicators
+
+    def persistent_load(self, pid: object) -> object:
+        assert isinstance(pid, tuple)
+        return self.rubric if pid[0] == "rubric" else self.indicators[pid[1]]
+
+
+def _pack(result: Result) -> bytes:
+    buf = io.BytesIO()
+    _RefPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    return buf.getvalue()
+
+
+def _score_packed(path: str) -> bytes | Failure:
+    outcome = _score_one(path)
+    return outcome if isinstance(outcome, Failure) else _pack(outcome)
+
+
 def _score_one(path: str) -> Result | Failure:
     from vibbench.scoring.engine import score
     from vibbench.workbook.reader import read_assessment
@@ -69,36 +111,83 @@ def _score_one(path: str) -> Result | Failure:
         return Failure(path, (f"error: {path}: cannot read ({type(exc).__name__}: {exc}) — check the file",))
 
 
-def score_many(
-    files: list[Path], rubric: Rubric, opts: ScoreOptions, jobs: int | None, lang: str
-) -> tuple[list[Result], list[Failure]]:
-    """Read and score every file, in parallel processes when there are enough of them."""
-    names = [str(f) for f in files]
-    jobs = jobs or os.cpu_count() or 1
-    jobs = max(1, min(jobs, len(names)))
+def _map(
+    names: list[str],
+    worker: Callable[[str], T_co],
+    rubric: Rubric,
+    opts: ScoreOptions,
+    jobs: int | None,
+    lang: str,
+) -> list[T_co]:
+    """``worker`` over every file name, in parallel processes when there are enough of them."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(names)))
     _init(rubric, opts, lang)
-    outcomes: list[Result | Failure] = []
+    out: list[T_co] = []
     with _Progress(len(names), lang) as advance:
         if jobs == 1 or len(names) < 4:
             for name in names:
-                outcomes.append(_score_one(name))
+                out.append(worker(name))
                 advance(1)
-        else:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
+            return out
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
 
-            methods = mp.get_all_start_methods()
-            ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-            chunk = max(1, min(32, len(names) // (jobs * 4)))
-            with ProcessPoolExecutor(
-                jobs, mp_context=ctx, initializer=_init, initargs=(rubric, opts, lang)
-            ) as pool:
-                for outcome in pool.map(_score_one, names, chunksize=chunk):
-                    outcomes.append(outcome)
-                    advance(1)
-    results = [o for o in outcomes if isinstance(o, Result)]
-    failures = [o for o in outcomes if isinstance(o, Failure)]
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        chunk = max(1, min(32, len(names) // (jobs * 4)))
+        with ProcessPoolExecutor(
+            jobs, mp_context=ctx, initializer=_init, initargs=(rubric, opts, lang)
+        ) as pool:
+            for item in pool.map(worker, names, chunksize=chunk):
+                out.append(item)
+                advance(1)
+    return out
+
+
+def score_many(
+    files: list[Path], rubric: Rubric, opts: ScoreOptions, jobs: int | None, lang: str
+) -> tuple[list[Result], list[Failure]]:
+    """Read and score every file; results come back from worker processes without their rubric."""
+    indicators = rubric.indicator_map()
+    results: list[Result] = []
+    failures: list[Failure] = []
+    for item in _map([str(f) for f in files], _score_packed, rubric, opts, jobs, lang):
+        if isinstance(item, Failure):
+            failures.append(item)
+        else:
+            results.append(_RefUnpickler(item, rubric, indicators).load())
     return results, failures
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What ``compare --format json`` needs of one institution: ranking keys and its JSON text."""
+
+    name: str
+    year: str
+    overall: float | None
+    json: str
+    """The institution's SPEC §5 object, compact, without its rank."""
+
+
+def _digest_one(path: str) -> Digest | Failure:
+    from vibbench.report.json_format import compact, to_dict
+
+    outcome = _score_one(path)
+    if isinstance(outcome, Failure):
+        return outcome
+    a = outcome.assessment
+    return Digest(a.name, a.year, outcome.overall.score, compact(to_dict(outcome, _LANG)))
+
+
+def digest_many(
+    files: list[Path], rubric: Rubric, opts: ScoreOptions, jobs: int | None, lang: str
+) -> tuple[list[Digest], list[Failure]]:
+    """Score every file and render its JSON in the workers: the parent only ranks and joins."""
+    digests: list[Digest] = []
+    failures: list[Failure] = []
+    for item in _map([str(f) for f in files], _digest_one, rubric, opts, jobs, lang):
+        (failures if isinstance(item, Failure) else digests).append(item)  # type: ignore[arg-type]
+    return digests, failures
 
 
 class _Progress:
@@ -151,11 +240,17 @@ def run_compare(
     from vibbench.scoring.ranking import rank
 
     rubric = _load(rubric_spec)
-    results, failures = score_many(discover(paths), rubric, opts, jobs, lang)
+    files = discover(paths)
+    if fmt == "json":
+        digests, failures = digest_many(files, rubric, opts, jobs, lang)
+        report_failures(failures)
+        if digests:
+            render_compare.emit_json_digests(digests, rubric, lang, output)
+        return 2 if failures else 0
+    results, failures = score_many(files, rubric, opts, jobs, lang)
     report_failures(failures)
     if results:
-        ranked = rank(results)
-        render_compare.emit(ranked, rubric, fmt, lang, output)
+        render_compare.emit(rank(results), rubric, fmt, lang, output)
     return 2 if failures else 0
 
 

@@ -9,7 +9,12 @@ from vibbench.io import write_atomic
 
 
 def grouped_bars(
-    target: Path, groups: list[str], names: list[str], series: list[list[float]], ref_name: str, reference: list[float]
+    target: Path,
+    groups: list[str],
+    names: list[str],
+    series: list[list[float]],
+    ref_name: str,
+    reference: list[float],
 ) -> None:
     from vibbench.report.charts import _render
 
@@ -22,7 +27,15 @@ def grouped_bars(
         ax = fig.add_subplot()
         for k, (name, values) in enumerate(zip(all_names, all_series, strict=True)):
             xs = [g + (k - (n - 1) / 2) * width for g in range(len(groups))]
-            ax.bar(xs, values, width, label=name, hatch="//" if k == n - 1 else None, edgecolor="black", linewidth=0.3)
+            ax.bar(
+                xs,
+                values,
+                width,
+                label=name,
+                hatch="//" if k == n - 1 else None,
+                edgecolor="black",
+                linewidth=0.3,
+            )
         ax.set_xticks(range(len(groups)), groups)
         ax.set_ylim(0, 100)
         ax.set_ylabel("score / 得分")

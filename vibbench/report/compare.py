@@ -173,11 +173,28 @@ def render_markdown(ranked: Ranked, rubric: Rubric, lang: str, chart: str | None
     return "\n".join(lines) + "\n"
 
 
+def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Path | None) -> None:
+    """``compare --format json`` from institutions already rendered by the workers, plus their rank."""
+    from vibbench.report.json_format import SCHEMA_VERSION, join_many
+    from vibbench.scoring.ranking import competition_ranks
+
+    ranks = competition_ranks([d.overall for d in digests])
+    order = sorted(
+        range(len(digests)), key=lambda i: (ranks[i] is None, ranks[i] or 0, digests[i].name, digests[i].year)
+    )
+    head = {
+        "schema_version": SCHEMA_VERSION,
+        "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title.get(lang)},
+    }
+    items = [digests[i].json[:-1] + f',"rank":{"null" if ranks[i] is None else ranks[i]}}}' for i in order]
+    emit_text(join_many(head, items), output)
+
+
 def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path | None) -> None:
     if fmt_name == "json":
-        from vibbench.report.json_format import dumps
+        from vibbench.report.json_format import dumps_many
 
-        emit_text(dumps(to_dict(ranked, rubric, lang)), output)
+        emit_text(dumps_many(to_dict(ranked, rubric, lang)), output)
     elif fmt_name == "csv":
         emit_text(render_csv(ranked, rubric, lang), output)
     elif fmt_name == "markdown":

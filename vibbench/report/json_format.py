@@ -92,5 +92,28 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+_COMPACT: dict[str, Any] = {"ensure_ascii": False, "allow_nan": False, "separators": (",", ":")}
+
+
+def compact(obj: Any) -> str:
+    return json.dumps(obj, **_COMPACT)
+
+
+def dumps_many(obj: dict[str, Any], key: str = "institutions") -> str:
+    """Many institutions: the same JSON, one institution per line.
+
+    Indented output of thousands of institutions is tens of megabytes and goes through the
+    slow pure-Python encoder; one compact line per institution keeps it fast, greppable and
+    still valid JSON for ``jq``.
+    """
+    head = {k: v for k, v in obj.items() if k != key}
+    return join_many(head, [compact(item) for item in obj[key]], key)
+
+
+def join_many(head: dict[str, Any], items: list[str], key: str = "institutions") -> str:
+    """``head`` plus ``key`` holding the already-encoded ``items``, one per line."""
+    return compact(head)[:-1] + f',"{key}":[\n' + ",\n".join(items) + "]}\n"
+
+
 def render(result: Result, lang: str = "en", top: int = 10) -> str:
     return dumps(to_dict(result, lang))

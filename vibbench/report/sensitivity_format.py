@@ -117,9 +117,9 @@ def emit(
     ranked: Ranked, analysis: Analysis, rubric: Rubric, fmt_name: str, lang: str, output: Path | None
 ) -> None:
     if fmt_name == "json":
-        from vibbench.report.json_format import dumps
+        from vibbench.report.json_format import dumps_many
 
-        emit_text(dumps(to_dict(ranked, analysis, rubric, lang)), output)
+        emit_text(dumps_many(to_dict(ranked, analysis, rubric, lang)), output)
         return
     if fmt_name == "markdown":
         emit_text(render_markdown(ranked, analysis, rubric, lang), output)
