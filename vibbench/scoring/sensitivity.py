@@ -121,7 +121,7 @@ def simulate(
     sv = np.log(np.maximum(s, 1.0)) if geo else s
     rv = np.log(np.maximum(r, 1.0)) if geo else r
     wi = st.wi * fi  # (c, K)
-    ndim, npil = len(st.wd), len(st.wp)
+    ndim = len(st.wd)
     c, n = fi.shape[0], s.shape[0]
     den = np.empty((c, n, ndim))
     ds = np.empty((c, n, ndim))
