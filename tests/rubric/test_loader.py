@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import MINI_RUBRIC, ROOT
 from tests.rubric.conftest import VIB_YAML
 from vibbench.errors import RubricError, UsageError
-from vibbench.rubric import loader
+from vibbench.rubric import compiler, loader
 from vibbench.rubric.commands import effective_weights
 from vibbench.rubric.loader import load_rubric
 
@@ -267,7 +267,7 @@ def test_loading_twice_gives_the_same_content_hash_the_second_time_from_the_cach
     def no_validation(*args: object, **kwargs: object) -> None:
         raise AssertionError("validated again instead of using the cache")
 
-    monkeypatch.setattr(loader, "_validate", no_validation)
+    monkeypatch.setattr(compiler, "compile_rubric", no_validation)
     second = load_rubric(path)
 
     assert second.content_hash == first.content_hash
