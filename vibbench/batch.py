@@ -18,7 +18,7 @@ from typing import TypeVar
 from vibbench.errors import UsageError, VibbenchError
 from vibbench.rubric.model import Indicator, Rubric
 from vibbench.scoring.result import Result, ScoreOptions
-from vibbench.text import T
+from vibbench.text import T, Text
 
 T_co = TypeVar("T_co")
 
@@ -190,23 +190,29 @@ def digest_many(
     return digests, failures
 
 
+READING = T("reading workbooks", "读取自评表")
+SAMPLING = T("sampling weights", "权重抽样")
+
+
 class _Progress:
     """A rich progress bar on standard error for long runs, when it is a terminal; otherwise nothing."""
 
-    def __init__(self, total: int, lang: str) -> None:
+    def __init__(self, total: int, lang: str, what: Text = READING, show: bool | None = None) -> None:
         self.total = total
         self.lang = lang
+        self.what = what
+        self.show = self.total > PROGRESS_MIN_FILES if show is None else show
         self.bar: object | None = None
 
     def __enter__(self) -> Callable[[int], None]:
-        if self.total <= PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        if not self.show or not sys.stderr.isatty():
             return lambda n: None
         from rich.console import Console
         from rich.progress import Progress
 
         bar = Progress(console=Console(stderr=True), transient=True)
         bar.start()
-        task = bar.add_task("读取自评表" if self.lang == "zh" else "reading workbooks", total=self.total)
+        task = bar.add_task(self.what.get(self.lang), total=self.total)
         self.bar = bar
         return lambda n: bar.advance(task, n)
 
@@ -275,6 +281,17 @@ def run_sensitivity(
     report_failures(failures)
     if results:
         ranked = rank(results)
-        analysis = analyse([r for r, _ in ranked], rubric, opts, samples=samples, spread=spread, seed=seed)
+        # about a second's work or more: samples × institutions × indicators beyond ~10⁸
+        long_work = samples * len(results) * sum(1 for _ in rubric.indicators()) > 10**8
+        with _Progress(samples, lang, SAMPLING, show=long_work) as advance:
+            analysis = analyse(
+                [r for r, _ in ranked],
+                rubric,
+                opts,
+                samples=samples,
+                spread=spread,
+                seed=seed,
+                progress=advance,
+            )
         sensitivity_format.emit(ranked, analysis, rubric, fmt, lang, output)
     return 2 if failures else 0

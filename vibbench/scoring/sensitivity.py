@@ -8,7 +8,7 @@ bounded whatever the number of samples.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,8 +178,19 @@ def ranks_of(scores: Any) -> Any:
 
 
 def analyse(
-    results: Sequence[Result], rubric: Rubric, opts: ScoreOptions, *, samples: int, spread: float, seed: int
+    results: Sequence[Result],
+    rubric: Rubric,
+    opts: ScoreOptions,
+    *,
+    samples: int,
+    spread: float,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
 ) -> Analysis:
+    """Percentiles of every institution's score and rank, and how often its top priorities stay on top.
+
+    ``progress``, when given, is called with the number of samples done after each block.
+    """
     st = Structure.of(rubric)
     top = opts.top
     nominal_top = [[ir.id for ir in res.top_priorities(top)] for res in results]
@@ -214,6 +225,8 @@ def analyse(
         chosen = priority[:, rows, np.maximum(idx, 0)]  # (c, n, tn)
         inside = (chosen >= kth[:, :, None]) & (chosen > 0) & (idx >= 0)[None, :, :]
         hits += inside.sum(axis=0)
+        if progress is not None:
+            progress(stop - start)
     out = []
     # An institution with anything answered has a score in every sample; percentiles are taken a
     # slice of institutions at a time so that no full-size temporary copy is made.
