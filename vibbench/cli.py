@@ -18,6 +18,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from vibbench import __version__
+from vibbench.io import wrote
 
 app = typer.Typer(
     name="vibbench",
@@ -216,7 +217,7 @@ def report(
         opts = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
         result = score_file(assessment, rubric, opts)
         write_report(result, output, lang=lang.value, charts=charts)
-        sys.stderr.write(f"wrote {output}\n")
+        wrote(output)
 
 
 # --------------------------------------------------------------------------- template
@@ -236,7 +237,7 @@ def template(
         from vibbench.workbook.template import write_template
 
         write_template(load_rubric(rubric), output, lang=lang.value)
-        sys.stderr.write(f"wrote {output}\n")
+        wrote(output)
 
 
 # --------------------------------------------------------------------------- compare / sensitivity
@@ -355,7 +356,7 @@ def rubric_init(
         from vibbench.rubric.commands import init
 
         init(extends, output)
-        sys.stderr.write(f"wrote {output}\n")
+        wrote(output)
 
 
 @rubric_app.command("schema")

@@ -27,11 +27,24 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def wrote(path: Path) -> None:
+    """Tell the user (on standard error) where the output went."""
+    sys.stderr.write(f"wrote {path} / 已写入 {path}\n")
 
 
 def emit(text: str, output: Path | None) -> None:
