@@ -111,10 +111,21 @@ def render_table(ranked: Ranked, rubric: Rubric, lang: str, width: int | None = 
 def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any) -> Any:  # noqa: N803
     from rich.console import Group
 
-    matrix = Table(title=f"{rubric.id} {rubric.version}", box=box.SIMPLE_HEAD, title_justify="left")
-    header = _matrix_header(rubric, lang)
+    legend = " · ".join(f"{p.id} {p.name.get(lang)}" for p in rubric.pillars)
+    matrix = Table(
+        title=f"{rubric.id} {rubric.version}", caption=legend, box=box.SIMPLE_HEAD, title_justify="left",
+        caption_justify="left",
+    )  # fmt: skip
+    # Pillars by id in the terminal (names in the caption), so institution names keep the room.
+    header = [label("rank", lang), label("institution", lang), label("year", lang), *[p.id for p in rubric.pillars],
+              label("overall", lang), label("band", lang), label("coverage", lang)]  # fmt: skip
     for n, h in enumerate(header):
-        matrix.add_column(h, justify="left" if n in (1, 2, 3 + len(rubric.pillars) + 1) else "right")
+        if n == 1:
+            matrix.add_column(h, overflow="fold", min_width=12, ratio=1)
+        else:
+            matrix.add_column(
+                h, justify="left" if n in (2, 3 + len(rubric.pillars) + 1) else "right", no_wrap=True
+            )
     for row in _matrix_rows(ranked, lang):
         matrix.add_row(*row)
     matrix.add_row(*_reference_row(ranked, rubric, lang), style="dim")
@@ -122,8 +133,12 @@ def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any
     steps = progress([r for r, _ in ranked])
     if steps:
         prog = Table(title=PROGRESS_TITLE[lang], box=box.SIMPLE_HEAD, title_justify="left")
+        last = len(rubric.pillars) + 3
         for n, h in enumerate(_progress_header(rubric, lang)):
-            prog.add_column(h, justify="left" if n in (0, 1) or n == len(rubric.pillars) + 3 else "right")
+            if n in (0, last):
+                prog.add_column(h, overflow="fold", ratio=1, min_width=12)
+            else:
+                prog.add_column(h, justify="left" if n == 1 else "right", no_wrap=True)
         for row in _progress_rows(steps, rubric):
             prog.add_row(*row)
         parts.append(prog)
