@@ -121,7 +121,7 @@ def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any
               label("overall", lang), label("band", lang), label("coverage", lang)]  # fmt: skip
     for n, h in enumerate(header):
         if n == 1:
-            matrix.add_column(h, overflow="fold", min_width=12, ratio=1)
+            matrix.add_column(h, overflow="fold", min_width=8, ratio=1)
         else:
             matrix.add_column(
                 h, justify="left" if n in (2, 3 + len(rubric.pillars) + 1) else "right", no_wrap=True
