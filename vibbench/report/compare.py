@@ -105,10 +105,35 @@ def render_table(ranked: Ranked, rubric: Rubric, lang: str, width: int | None = 
     from rich import box
     from rich.table import Table
 
-    return capture(_rich_tables(ranked, rubric, lang, Table, box), width or 120)
+    return capture(_rich_tables(ranked, rubric, lang, Table, box, width or 120), width or 120)
 
 
-def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any) -> Any:  # noqa: N803
+def fold(text: str, width: int) -> str:
+    """Break ``text`` into lines of at most ``width`` terminal cells (CJK counts two), at spaces when possible."""
+    import re
+
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"\S+\s*", text):
+        if cell_len(line + token.rstrip()) <= width:
+            line += token
+            continue
+        if line:
+            lines.append(line.rstrip())
+            line = ""
+        for ch in token:
+            if cell_len(line + ch) > width and line.strip():
+                lines.append(line.rstrip())
+                line = ""
+            line += ch
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any, width: int = 80) -> Any:  # noqa: N803
     from rich.console import Group
 
     legend = " · ".join(f"{p.id} {p.name.get(lang)}" for p in rubric.pillars)
@@ -117,18 +142,28 @@ def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any
         caption_justify="left",
     )  # fmt: skip
     # Pillars by id in the terminal (names in the caption), so institution names keep the room.
-    header = [label("rank", lang), label("institution", lang), label("year", lang), *[p.id for p in rubric.pillars],
+    header = ["#", label("institution", lang), label("year", lang), *[p.id for p in rubric.pillars],
               label("overall", lang), label("band", lang), label("coverage", lang)]  # fmt: skip
+    from rich.cells import cell_len
+
+    rows = _matrix_rows(ranked, lang)
+    others = sum(
+        max(cell_len(h), *(cell_len(r[n]) for r in rows)) + 2 for n, h in enumerate(header) if n != 1
+    )
+    names = max(cell_len(r[1]) for r in [*rows, _reference_row(ranked, rubric, lang)])
+    # What is left of the terminal: the box draws an edge on each side and a rule between columns.
+    inst_width = max(8, min(names, width - others - (len(header) + 1) - 2))
     for n, h in enumerate(header):
-        if n == 1:
-            matrix.add_column(h, overflow="fold", min_width=8, ratio=1)
+        if n == 1:  # folded here: rich squeezes every column when one has a fixed width
+            matrix.add_column(h, no_wrap=True)
         else:
             matrix.add_column(
                 h, justify="left" if n in (2, 3 + len(rubric.pillars) + 1) else "right", no_wrap=True
             )
-    for row in _matrix_rows(ranked, lang):
-        matrix.add_row(*row)
-    matrix.add_row(*_reference_row(ranked, rubric, lang), style="dim")
+    for row in rows:
+        matrix.add_row(*row[:1], fold(row[1], inst_width), *row[2:])
+    ref = _reference_row(ranked, rubric, lang)
+    matrix.add_row(*ref[:1], fold(ref[1], inst_width), *ref[2:], style="dim")
     parts = [matrix]
     steps = progress([r for r, _ in ranked])
     if steps:
@@ -222,7 +257,8 @@ def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path 
         from rich.console import Console
         from rich.table import Table
 
-        Console(highlight=False).print(_rich_tables(ranked, rubric, lang, Table, box))
+        console = Console(highlight=False)
+        console.print(_rich_tables(ranked, rubric, lang, Table, box, console.width))
     else:
         emit_text(render_table(ranked, rubric, lang), output)
 
