@@ -227,6 +227,11 @@ def report_failures(failures: list[Failure]) -> None:
             sys.stderr.write(line + "\n")
 
 
+def _exit_code(failures: list[Failure]) -> int:
+    """2 when any workbook could not be read (the others were still reported), else 0."""
+    return 2 if failures else 0
+
+
 def _load(rubric_spec: str) -> Rubric:
     from vibbench.rubric.loader import load_rubric
 
@@ -252,12 +257,12 @@ def run_compare(
         report_failures(failures)
         if digests:
             render_compare.emit_json_digests(digests, rubric, lang, output)
-        return 2 if failures else 0
+        return _exit_code(failures)
     results, failures = score_many(files, rubric, opts, jobs, lang)
     report_failures(failures)
     if results:
         render_compare.emit(rank(results), rubric, fmt, lang, output)
-    return 2 if failures else 0
+    return _exit_code(failures)
 
 
 def run_sensitivity(
@@ -294,4 +299,4 @@ def run_sensitivity(
                 progress=advance,
             )
         sensitivity_format.emit(ranked, analysis, rubric, fmt, lang, output)
-    return 2 if failures else 0
+    return _exit_code(failures)
