@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from vibbench.rubric.model import HORIZONS, Indicator, Rubric
+from vibbench.rubric.model import HORIZONS, Band, Indicator, Rubric
 from vibbench.scoring.normalise import normalise
 from vibbench.scoring.result import (
     IndicatorResult,
@@ -66,97 +67,48 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
         else:
             raw[ind.id] = (None, 0.0 if zero else None, ref, None)
 
-    ind_results: list[IndicatorResult] = []
-    dim_results: list[NodeResult] = []
-    pil_results: list[NodeResult] = []
     method = opts.aggregation
-
-    # Level by level: a node is kept when something below it is (or, with --missing zero, always).
-    pillar_nodes: list[tuple[float, float, float]] = []  # (weight, score, ref) of kept pillars
-    pillar_cov: list[tuple[float, float]] = []
-    pending: dict[str, tuple[float, float, float]] = {}  # indicator → (pillar share, dim share, ind share)
+    # Bottom-up, level by level: a node is kept when something below it is (with
+    # --missing zero every indicator is), and its kept children's weights are renormalised.
+    dims: dict[str, _Level] = {}
+    pils: dict[str, _Level] = {}
     for p in rubric.pillars:
-        dim_nodes: list[tuple[str, float, float, float]] = []
-        dim_cov: list[tuple[float, float]] = []
         for d in p.dimensions:
-            kept = [i for i in d.indicators if raw[i.id][1] is not None and i.weight > 0]
-            total = sum(i.weight for i in kept)
-            full = sum(i.weight for i in d.indicators)
-            cov = sum(i.weight for i in d.indicators if raw[i.id][0] is not None) / full if full else 0.0
-            dim_cov.append((d.weight, cov))
-            if total > 0:
-                pairs = [(i.weight / total, raw[i.id][1] or 0.0) for i in kept]
-                rpairs = [(i.weight / total, raw[i.id][2]) for i in kept]
-                ds, dr = aggregate(pairs, method), aggregate(rpairs, method)
-                dim_nodes.append((d.id, d.weight, ds, dr))
-                for i in kept:
-                    pending[i.id] = (0.0, 0.0, i.weight / total)
-            else:
-                ds = dr = math.nan
-            dim_results.append(NodeResult(d.id, d.name, p.id, _opt(ds), _opt(dr), _gap(ds, dr), cov, 0.0))
-        dtotal = sum(w for _, w, _, _ in dim_nodes if w > 0)
-        dfull = sum(w for w, _ in dim_cov)
-        pcov = sum(w * c for w, c in dim_cov) / dfull if dfull else 0.0
-        pillar_cov.append((p.weight, pcov))
-        if dtotal > 0:
-            shares = {did: w / dtotal for did, w, _, _ in dim_nodes}
-            ps = aggregate([(shares[did], s) for did, _, s, _ in dim_nodes], method)
-            pr = aggregate([(shares[did], r) for did, _, _, r in dim_nodes], method)
-            pillar_nodes.append((p.weight, ps, pr))
-            for d in p.dimensions:
-                for i in d.indicators:
-                    if i.id in pending and d.id in shares:
-                        pending[i.id] = (0.0, shares[d.id], pending[i.id][2])
-            dim_results[-len(p.dimensions) :] = [
-                _with_weight(r, shares.get(r.id, 0.0)) for r in dim_results[-len(p.dimensions) :]
+            leaves = [
+                (i.id, i.weight, raw[i.id][1], raw[i.id][2], float(raw[i.id][0] is not None))
+                for i in d.indicators
             ]
-        else:
-            ps = pr = math.nan
-        pil_results.append(NodeResult(p.id, p.name, None, _opt(ps), _opt(pr), _gap(ps, pr), pcov, p.weight))
+            dims[d.id] = _level(leaves, method)
+        pils[p.id] = _level([(d.id, d.weight, *dims[d.id].triple) for d in p.dimensions], method)
+    top = _level([(p.id, p.weight, *pils[p.id].triple) for p in rubric.pillars], method)
 
-    ptotal = sum(w for w, _, _ in pillar_nodes if w > 0)
-    pfull = sum(w for w, _ in pillar_cov)
-    coverage = sum(w * c for w, c in pillar_cov) / pfull if pfull else 0.0
-    if ptotal > 0:
-        os_ = aggregate([(w / ptotal, s) for w, s, _ in pillar_nodes], method)
-        or_ = aggregate([(w / ptotal, r) for w, _, r in pillar_nodes], method)
-    else:
-        os_ = or_ = math.nan
+    dim_results = [
+        NodeResult(d.id, d.name, p.id, *dims[d.id].numbers, pils[p.id].shares.get(d.id, 0.0))
+        for p in rubric.pillars
+        for d in p.dimensions
+    ]
     pil_results = [
         NodeResult(
-            r.id,
-            r.name,
+            p.id,
+            p.name,
             None,
-            r.score,
-            r.reference,
-            r.gap,
-            r.coverage,
-            (r.weight / ptotal) if (ptotal > 0 and r.score is not None) else 0.0,
-            rubric.band_for(r.score) if r.score is not None else None,
+            *pils[p.id].numbers,
+            top.shares.get(p.id, 0.0),
+            _band(rubric, pils[p.id].score),
         )
-        for r in pil_results
+        for p in rubric.pillars
     ]
-    pshare = {r.id: r.weight for r in pil_results}
-    overall = NodeResult(
-        "overall",
-        T("Overall", "总分"),
-        None,
-        _opt(os_),
-        _opt(or_),
-        _gap(os_, or_),
-        coverage,
-        1.0,
-        rubric.band_for(os_) if not math.isnan(os_) else None,
-    )
+    overall = NodeResult("overall", T("Overall", "总分"), None, *top.numbers, 1.0, _band(rubric, top.score))
 
+    ind_results: list[IndicatorResult] = []
     for ind in rubric.indicators():
         ans_i, s_i, r, spread = raw[ind.id]
-        kept_shares = pending.get(ind.id)
-        if kept_shares is not None and s_i is not None:
-            local = (pshare[ind.pillar], kept_shares[1], kept_shares[2])
-            w = local[0] * local[1] * local[2]
-        else:
-            local, w = (0.0, 0.0, 0.0), 0.0
+        local = (
+            top.shares.get(ind.pillar, 0.0),
+            pils[ind.pillar].shares.get(ind.dimension, 0.0),
+            dims[ind.dimension].shares.get(ind.id, 0.0),
+        )
+        w = local[0] * local[1] * local[2]
         ind_results.append(
             IndicatorResult(
                 indicator=ind,
@@ -165,7 +117,7 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
                 reference=r,
                 gap=None if s_i is None or (ans_i is None and not zero) else r - s_i,
                 weight=w,
-                local_weights=local,
+                local_weights=local if w > 0 else (0.0, 0.0, 0.0),
                 priority=w * max(0.0, r - s_i) if s_i is not None else 0.0,
                 answers=tuple(by_id.get(ind.id, ())),
                 spread=spread,
@@ -173,7 +125,7 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
         )
 
     recs = _recommendations(ind_results, opts.top)
-    warnings = _warnings(assessment, rubric, ind_results, coverage)
+    warnings = _warnings(assessment, rubric, ind_results, top.coverage)
     return Result(
         assessment=assessment,
         rubric=rubric,
@@ -187,16 +139,42 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
     )
 
 
-def _opt(v: float) -> float | None:
-    return None if math.isnan(v) else v
+@dataclass(frozen=True)
+class _Level:
+    """One node's aggregate: score and reference (None when nothing below is kept), coverage, and
+    the shares of its kept children (renormalised weights)."""
+
+    score: float | None
+    reference: float | None
+    coverage: float
+    shares: dict[str, float]
+
+    @property
+    def triple(self) -> tuple[float | None, float | None, float]:
+        return self.score, self.reference, self.coverage
+
+    @property
+    def numbers(self) -> tuple[float | None, float | None, float | None, float]:
+        gap = None if self.score is None or self.reference is None else self.reference - self.score
+        return self.score, self.reference, gap, self.coverage
 
 
-def _gap(s: float, r: float) -> float | None:
-    return None if math.isnan(s) or math.isnan(r) else r - s
+def _level(children: Sequence[tuple[str, float, float | None, float | None, float]], method: str) -> _Level:
+    """Combine (id, weight, score, reference, coverage) children: SPEC §4, one level."""
+    full = sum(w for _, w, _, _, _ in children)
+    coverage = sum(w * c for _, w, _, _, c in children) / full if full else 0.0
+    kept = [(i, w, s, r) for i, w, s, r, _ in children if s is not None and r is not None and w > 0]
+    total = sum(w for _, w, _, _ in kept)
+    if total <= 0:
+        return _Level(None, None, coverage, {})
+    shares = {i: w / total for i, w, _, _ in kept}
+    score = aggregate([(shares[i], s) for i, _, s, _ in kept], method)
+    reference = aggregate([(shares[i], r) for i, _, _, r in kept], method)
+    return _Level(score, reference, coverage, shares)
 
 
-def _with_weight(r: NodeResult, w: float) -> NodeResult:
-    return NodeResult(r.id, r.name, r.pillar, r.score, r.reference, r.gap, r.coverage, w, r.band)
+def _band(rubric: Rubric, score: float | None) -> Band | None:
+    return None if score is None else rubric.band_for(score)
 
 
 def _recommendations(results: list[IndicatorResult], top: int) -> list[RecommendationResult]:
