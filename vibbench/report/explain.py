@@ -49,7 +49,7 @@ def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[
         out.append(f"   {a.cell}{who}: {a.raw!r} → {_g(a.value)}")
     if len(r.answers) > 1:
         out.append(
-            f"   {'中位数' if zh else 'median'} = {_g(r.answer or 0)}, spread = max − min = {_g(r.spread or 0)}"
+            f"   {'中位数' if zh else 'median'} = {_g(r.answer or 0)}, {'极差' if zh else 'spread'} = max − min = {_g(r.spread or 0)}"
         )
     out.append("")
     out.append("2. " + ("归一化" if zh else "Normalisation"))
@@ -80,9 +80,9 @@ def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[
         out.append(
             f"   {'得分贡献' if zh else 'contribution to overall'} W × s = {_g(r.weight)} × {_g(s)} = {_g(r.weight * s)}"
         )
-        out.append(f"   gap = r − s = {_g(r.reference)} − {_g(s)} = {_g(r.reference - s)}")
+        out.append(f"   {'差距' if zh else 'gap'} = r − s = {_g(r.reference)} − {_g(s)} = {_g(r.reference - s)}")
     out.append(
-        f"   priority = W × max(0, r − s) = {_g(r.priority)} "
+        f"   {'优先度' if zh else 'priority'} = W × max(0, r − s) = {_g(r.priority)} "
         + ("（总分分数）" if zh else "points of overall score")
     )
     gap = result.overall.gap
@@ -160,7 +160,7 @@ def _node(result: Result, n: NodeResult, zh: bool, lang: str) -> list[str]:
         ),
     ]
     for cid, name, share, s, r in children:
-        out.append(f"   {cid} {name}: share {_g(share)}, s = {fmt(s)}, r = {fmt(r)}")
+        out.append(f"   {cid} {name}: {'占比' if zh else 'share'} {_g(share)}, s = {fmt(s)}, r = {fmt(r)}")
     kept = [(w, s, r) for _, _, w, s, r in children if s is not None and w > 0]
     if method == "geometric":
         formula = "S = Π max(s,1)^share"
@@ -168,7 +168,7 @@ def _node(result: Result, n: NodeResult, zh: bool, lang: str) -> list[str]:
         formula = "S = Σ share × s = " + " + ".join(f"{_g(w)} × {_g(s)}" for w, s, _ in kept)
     out += ["", f"{'汇总' if zh else 'Aggregation'} ({method}): {formula} = {fmt(n.score)}"]
     out.append(
-        f"{'参照' if zh else 'Reference'}: {fmt(n.reference)}; gap = {fmt(n.gap)}; "
+        f"{'参照' if zh else 'Reference'}: {fmt(n.reference)}; {'差距' if zh else 'gap'} = {fmt(n.gap)}; "
         f"{'覆盖率' if zh else 'coverage'} = {n.coverage:.1%}"
     )
     if n.id != "overall":
