@@ -139,7 +139,7 @@ def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any
     legend = " · ".join(f"{p.id} {p.name.get(lang)}" for p in rubric.pillars)
     matrix = Table(
         title=f"{rubric.id} {rubric.version}", caption=legend, box=box.SIMPLE_HEAD, title_justify="left",
-        caption_justify="left",
+        caption_justify="left", padding=(0, 1, 0, 0),
     )  # fmt: skip
     # Pillars by id in the terminal (names in the caption), so institution names keep the room.
     header = ["#", label("institution", lang), label("year", lang), *[p.id for p in rubric.pillars],
@@ -148,11 +148,11 @@ def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any
 
     rows = _matrix_rows(ranked, lang)
     others = sum(
-        max(cell_len(h), *(cell_len(r[n]) for r in rows)) + 2 for n, h in enumerate(header) if n != 1
+        max(cell_len(h), *(cell_len(r[n]) for r in rows)) + 1 for n, h in enumerate(header) if n != 1
     )
     names = max(cell_len(r[1]) for r in [*rows, _reference_row(ranked, rubric, lang)])
     # What is left of the terminal: the box draws an edge on each side and a rule between columns.
-    inst_width = max(8, min(names, width - others - (len(header) + 1) - 2))
+    inst_width = max(cell_len(header[1]), min(names, width - others - (len(header) + 1) - 1))
     for n, h in enumerate(header):
         if n == 1:  # folded here: rich squeezes every column when one has a fixed width
             matrix.add_column(h, no_wrap=True)
