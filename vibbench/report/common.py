@@ -26,8 +26,11 @@ def answer_text(rubric: Rubric, ind: Indicator, value: float | None, lang: str) 
             return ("是" if value else "否") if zh else ("yes" if value else "no")
         return f"{value:g}"
     if ind.type == "level":
-        label = rubric.scale.labels.get(int(value)) if float(value).is_integer() else None
-        return f"{value:g}" + (f" – {label.get(lang)}" if label else "")
+        level = int(value) if float(value).is_integer() else None
+        # the scale's label (e.g. "Established"), else the indicator's own descriptor
+        label = None if level is None else rubric.scale.labels.get(level) or ind.levels.get(level)
+        text = label.get(lang) if label else ""
+        return f"{value:g}" + (f" – {text[:40]}…" if len(text) > 41 else f" – {text}" if text else "")
     unit = "%" if ind.percent else (f" {ind.unit.get(lang)}" if ind.unit else "")
     return f"{value:,.4g}{unit}" if abs(value) < 1e4 else f"{value:,.0f}{unit}"
 
