@@ -135,7 +135,10 @@ def _main(
 
 @app.command()
 def score(
-    assessment: Annotated[Path, typer.Argument(help="The filled-in workbook (.xlsx). 已填写的自评表。")],
+    assessment: Annotated[
+        Path,
+        typer.Argument(help="The filled-in workbook (.xlsx). 已填写的自评表。", metavar="ASSESSMENT.xlsx"),
+    ],
     rubric: RubricOpt = "vib",
     format: Annotated[
         Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
@@ -177,8 +180,12 @@ def _exit_for(overall: float | None, fail_under: float | None) -> None:
 
 @app.command()
 def explain(
-    assessment: Annotated[Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。")],
-    id: Annotated[str, typer.Argument(help="Indicator, dimension or pillar id. 指标、维度或支柱编号。")],
+    assessment: Annotated[
+        Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。", metavar="ASSESSMENT.xlsx")
+    ],
+    id: Annotated[
+        str, typer.Argument(help="Indicator, dimension or pillar id. 指标、维度或支柱编号。", metavar="ID")
+    ],
     rubric: RubricOpt = "vib",
     lang: LangOpt = Lang.en,
     missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
@@ -200,7 +207,9 @@ def explain(
 
 @app.command()
 def report(
-    assessment: Annotated[Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。")],
+    assessment: Annotated[
+        Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。", metavar="ASSESSMENT.xlsx")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The Markdown file to write. 报告文件。")],
     rubric: RubricOpt = "vib",
     lang: LangOpt = Lang.en,
@@ -245,7 +254,9 @@ def template(
 
 @app.command()
 def compare(
-    paths: Annotated[list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。", metavar="PATH...")
+    ],
     rubric: RubricOpt = "vib",
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     output: OutputOpt = None,
@@ -275,7 +286,9 @@ def compare(
 
 @app.command()
 def sensitivity(
-    paths: Annotated[list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。", metavar="PATH...")
+    ],
     rubric: RubricOpt = "vib",
     samples: Annotated[int, typer.Option("--samples", min=1, help="Weight draws. 抽样次数。")] = 1000,
     spread: Annotated[
@@ -324,7 +337,9 @@ def rubric_list() -> None:
 
 @rubric_app.command("show")
 def rubric_show(
-    rubric: Annotated[str, typer.Argument(help="Bundled name or YAML path. 框架名或路径。")] = "vib",
+    rubric: Annotated[
+        str, typer.Argument(help="Bundled name or YAML path. 框架名或路径。", metavar="[NAME|PATH]")
+    ] = "vib",
     lang: LangOpt = Lang.en,
 ) -> None:
     """Show a rubric's tree with effective weights and VIB references. 显示框架结构、有效权重与参照值。"""
@@ -336,7 +351,7 @@ def rubric_show(
 
 @rubric_app.command("validate")
 def rubric_validate(
-    path: Annotated[Path, typer.Argument(help="The rubric file. 框架文件。")],
+    path: Annotated[Path, typer.Argument(help="The rubric file. 框架文件。", metavar="PATH")],
     lang: LangOpt = Lang.en,
 ) -> None:
     """Check a rubric file and list every problem. 校验框架文件并列出全部问题。"""
