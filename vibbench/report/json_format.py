@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from vibbench.scoring.result import IndicatorResult, NodeResult, Result
 
 SCHEMA_VERSION = 1
-
-
-def _num(v: float | None) -> float | None:
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
 
 def _node(n: NodeResult, lang: str, *, band: bool, pillar: bool = False) -> dict[str, Any]:
@@ -21,9 +16,9 @@ def _node(n: NodeResult, lang: str, *, band: bool, pillar: bool = False) -> dict
         out["pillar"] = n.pillar
     out.update(
         name=n.name.get(lang),
-        score=_num(n.score),
-        reference=_num(n.reference),
-        gap=_num(n.gap),
+        score=n.score,
+        reference=n.reference,
+        gap=n.gap,
         coverage=n.coverage,
     )
     if band:
@@ -39,14 +34,14 @@ def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
         "pillar": ind.pillar,
         "name": ind.name.get(lang),
         "type": ind.type,
-        "answer": _num(r.answer),
-        "score": _num(r.score),
+        "answer": r.answer,
+        "score": r.score,
         "reference": r.reference,
-        "gap": _num(r.gap),
+        "gap": r.gap,
         "weight": r.weight,
         "priority": r.priority,
         "respondents": [{"respondent": a.respondent, "answer": a.value, "cell": a.cell} for a in r.answers],
-        "spread": _num(r.spread),
+        "spread": r.spread,
     }
 
 
