@@ -44,7 +44,7 @@ def aggregate(pairs: Sequence[tuple[float, float]], method: str) -> float:
 
 
 def _median(values: list[float]) -> float:
-    return float(statistics.median(values))
+    return values[0] if len(values) == 1 else float(statistics.median(values))
 
 
 def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None = None) -> Result:
@@ -63,7 +63,8 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
         if answers:
             values = [a.value for a in answers]
             ans = _median(values)
-            raw[ind.id] = (ans, normalise(ind, ans, rubric.scale), ref, max(values) - min(values))
+            spread = max(values) - min(values) if len(values) > 1 else 0.0
+            raw[ind.id] = (ans, normalise(ind, ans, rubric.scale), ref, spread)
         else:
             raw[ind.id] = (None, 0.0 if zero else None, ref, None)
 
