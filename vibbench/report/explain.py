@@ -80,7 +80,9 @@ def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[
         out.append(
             f"   {'得分贡献' if zh else 'contribution to overall'} W × s = {_g(r.weight)} × {_g(s)} = {_g(r.weight * s)}"
         )
-        out.append(f"   {'差距' if zh else 'gap'} = r − s = {_g(r.reference)} − {_g(s)} = {_g(r.reference - s)}")
+        out.append(
+            f"   {'差距' if zh else 'gap'} = r − s = {_g(r.reference)} − {_g(s)} = {_g(r.reference - s)}"
+        )
     out.append(
         f"   {'优先度' if zh else 'priority'} = W × max(0, r − s) = {_g(r.priority)} "
         + ("（总分分数）" if zh else "points of overall score")

@@ -63,8 +63,7 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
         if answers:
             values = [a.value for a in answers]
             ans = _median(values)
-            spread = max(values) - min(values) if len(values) > 1 else 0.0
-            raw[ind.id] = (ans, normalise(ind, ans, rubric.scale), ref, spread)
+            raw[ind.id] = (ans, normalise(ind, ans, rubric.scale), ref, max(values) - min(values))
         else:
             raw[ind.id] = (None, 0.0 if zero else None, ref, None)
 
