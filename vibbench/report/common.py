@@ -35,10 +35,6 @@ def answer_text(rubric: Rubric, ind: Indicator, value: float | None, lang: str) 
     return f"{value:,.4g}{unit}" if abs(value) < 1e4 else f"{value:,.0f}{unit}"
 
 
-def reference_answer(rubric: Rubric, ind: Indicator, lang: str) -> str:
-    return answer_text(rubric, ind, ind.reference, lang)
-
-
 L = {
     "institution": T("Institution", "机构"),
     "year": T("Year", "年份"),

@@ -16,7 +16,7 @@ from typing import Any
 from vibbench import __version__
 from vibbench.errors import UsageError
 from vibbench.rubric.model import Rubric, build
-from vibbench.text import T, Text
+from vibbench.text import T
 
 CACHE_FORMAT = 1
 """Bump when the canonical form changes, so older cache entries are not read."""
@@ -151,7 +151,3 @@ def load_rubric(spec: str | Path = "vib", *, use_cache: bool = True) -> Rubric:
         )
     canonical, digest = load_canonical(path, use_cache=use_cache)
     return build(canonical, content_hash=digest, path=display_path(path))
-
-
-def raw_text(text: Any) -> Text:
-    return Text.of(text)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibbench.rubric.model import HORIZONS, Band, Indicator, Rubric
+from vibbench.rubric.model import HORIZONS, Band, Rubric
 from vibbench.scoring.normalise import normalise
 from vibbench.scoring.result import (
     IndicatorResult,
@@ -297,7 +297,3 @@ def score_file(path: Path | str, rubric: str | Path | Rubric, options: ScoreOpti
 
     r = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     return score(read_assessment(path, r), r, options)
-
-
-def reference_score(ind: Indicator, rubric: Rubric) -> float:
-    return normalise(ind, ind.reference, rubric.scale)
