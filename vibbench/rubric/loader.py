@@ -59,7 +59,9 @@ def resolve(spec: str, relative_to: Path | None = None) -> Path:
         names = ", ".join(bundled_names()) or "-"
         raise UsageError.one(
             display_path(path) if relative_to is None else f"{display_path(relative_to)}",
-            T(
+            T(f"'{spec}' is a folder, not a rubric file", f"'{spec}' 是文件夹，不是评估框架文件")
+            if path.is_dir()
+            else T(
                 f"no rubric file or bundled rubric named '{spec}'",
                 f"找不到名为 '{spec}' 的评估框架文件或内置框架",
             ),
@@ -146,7 +148,9 @@ def load_rubric(spec: str | Path = "vib", *, use_cache: bool = True) -> Rubric:
     if not path.is_file():
         raise UsageError.one(
             display_path(path),
-            T("no such rubric file", "评估框架文件不存在"),
+            T("a folder, not a rubric file", "这是文件夹，不是评估框架文件")
+            if path.is_dir()
+            else T("no such rubric file", "评估框架文件不存在"),
             T("check the path", "请检查路径"),
         )
     canonical, digest = load_canonical(path, use_cache=use_cache)
