@@ -132,7 +132,11 @@ def read_file(path: str) -> bytes:
         raise RefusedError(*_too_big(st.st_size))
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            # Sized to the file, not the limit: read(n) allocates n bytes up front.
+            want = min(st.st_size, MAX_FILE_BYTES) + 1
+            data = fh.read(want)
+            if len(data) == want:  # it grew while we looked: read on, still within the limit
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         raise RefusedError(
             T(f"cannot read the file ({exc.strerror or exc})", f"无法读取文件（{exc.strerror or exc}）"),
