@@ -71,6 +71,10 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Output language. 输出�
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout. 输出文件。")
 ]
+MissingOpt = Annotated[
+    Missing, typer.Option("--missing", help="Unanswered: renormalise or score 0. 未答指标处理方式。")
+]
+AggregationOpt = Annotated[Aggregation, typer.Option("--aggregation", help="How scores combine. 汇总方式。")]
 TopOpt = Annotated[int, typer.Option("--top", min=1, help="How many priorities to show. 显示的优先项数量。")]
 
 
@@ -146,12 +150,8 @@ def score(
     output: OutputOpt = None,
     lang: LangOpt = Lang.en,
     top: TopOpt = 10,
-    missing: Annotated[
-        Missing, typer.Option("--missing", help="Unanswered: renormalise or score 0. 未答指标处理方式。")
-    ] = Missing.exclude,
-    aggregation: Annotated[
-        Aggregation, typer.Option("--aggregation", help="How scores combine. 汇总方式。")
-    ] = Aggregation.arithmetic,
+    missing: MissingOpt = Missing.exclude,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
     fail_under: Annotated[
         float | None,
         typer.Option(
@@ -188,8 +188,8 @@ def explain(
     ],
     rubric: RubricOpt = "vib",
     lang: LangOpt = Lang.en,
-    missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
-    aggregation: Annotated[Aggregation, typer.Option("--aggregation")] = Aggregation.arithmetic,
+    missing: MissingOpt = Missing.exclude,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
     """Show step by step how one number was made. 逐步说明某个分数的计算过程。"""
     with _guard(lang.value):
@@ -215,8 +215,8 @@ def report(
     lang: LangOpt = Lang.en,
     top: TopOpt = 10,
     charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Draw SVG charts. 绘制图表。")] = True,
-    missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
-    aggregation: Annotated[Aggregation, typer.Option("--aggregation")] = Aggregation.arithmetic,
+    missing: MissingOpt = Missing.exclude,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
     """Write a Markdown report with charts and a reform roadmap. 生成含图表与改革路线图的报告。"""
     with _guard(lang.value):
@@ -264,8 +264,8 @@ def compare(
         int | None, typer.Option("--jobs", "-j", min=1, help="Parallel readers (default: CPUs). 并行数。")
     ] = None,
     lang: LangOpt = Lang.en,
-    missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
-    aggregation: Annotated[Aggregation, typer.Option("--aggregation")] = Aggregation.arithmetic,
+    missing: MissingOpt = Missing.exclude,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
     """Rank many institutions and track progress over years. 多机构排名与逐年进展。"""
     with _guard(lang.value):
@@ -300,8 +300,8 @@ def sensitivity(
     top: TopOpt = 5,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1)] = None,
     lang: LangOpt = Lang.en,
-    missing: Annotated[Missing, typer.Option("--missing")] = Missing.exclude,
-    aggregation: Annotated[Aggregation, typer.Option("--aggregation")] = Aggregation.arithmetic,
+    missing: MissingOpt = Missing.exclude,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
     """Would the verdict change under other reasonable weights? 权重敏感性分析。"""
     with _guard(lang.value):

@@ -52,12 +52,13 @@ def _matrix_rows(ranked: Ranked, lang: str) -> list[list[str]]:
     return rows
 
 
-def _matrix_header(rubric: Rubric, lang: str) -> list[str]:
+def _matrix_header(rubric: Rubric, lang: str, *, short: bool = False) -> list[str]:
+    """Column names; ``short`` (the terminal) names pillars by id, so institution names keep the room."""
     return [
-        label("rank", lang),
+        "#" if short else label("rank", lang),
         label("institution", lang),
         label("year", lang),
-        *[f"{p.id} {p.name.get(lang)}" for p in rubric.pillars],
+        *[p.id if short else f"{p.id} {p.name.get(lang)}" for p in rubric.pillars],
         label("overall", lang),
         label("band", lang),
         label("coverage", lang),
@@ -141,9 +142,7 @@ def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any
         title=f"{rubric.id} {rubric.version}", caption=legend, box=box.SIMPLE_HEAD, title_justify="left",
         caption_justify="left", padding=(0, 1, 0, 0),
     )  # fmt: skip
-    # Pillars by id in the terminal (names in the caption), so institution names keep the room.
-    header = ["#", label("institution", lang), label("year", lang), *[p.id for p in rubric.pillars],
-              label("overall", lang), label("band", lang), label("coverage", lang)]  # fmt: skip
+    header = _matrix_header(rubric, lang, short=True)
     from rich.cells import cell_len
 
     rows = _matrix_rows(ranked, lang)

@@ -6,6 +6,7 @@ import math
 
 from vibbench.errors import UsageError
 from vibbench.report.common import answer_text, fmt, horizon
+from vibbench.rubric.model import Indicator
 from vibbench.scoring.result import IndicatorResult, NodeResult, Result
 from vibbench.text import T
 
@@ -110,10 +111,7 @@ def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[
     return out
 
 
-def _formula(result: Result, ind: object, x: float | None, s: float | None, zh: bool) -> str:
-    from vibbench.rubric.model import Indicator
-
-    assert isinstance(ind, Indicator)
+def _formula(result: Result, ind: Indicator, x: float | None, s: float | None, zh: bool) -> str:
     if x is None or s is None:
         return "s = —" if s is None else f"s = {_g(s)} (--missing zero)"
     scale = result.rubric.scale
