@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.asem import ASEM, build_rubric, build_workbooks, read
@@ -23,6 +25,15 @@ runner = CliRunner()
 
 def test_competition_ranks_share_the_better_rank() -> None:
     assert competition_ranks([70.0, 90.0, 80.0, 80.0, None]) == [4, 1, 2, 2, None]
+    assert competition_ranks([]) == []
+    assert competition_ranks([None, None]) == [None, None]
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from([0.0, 12.5, 50.0, 99.9, 100.0]), st.floats(0, 100))))
+def test_competition_ranks_is_one_plus_the_number_above(scores: list[float | None]) -> None:
+    present = [s for s in scores if s is not None]
+    expected = [None if s is None else 1 + sum(o > s for o in present) for s in scores]
+    assert competition_ranks(scores) == expected
 
 
 def test_compare_samples_json_and_progress() -> None:

@@ -11,8 +11,12 @@ from vibbench.scoring.result import Result
 
 def competition_ranks(scores: Sequence[float | None]) -> list[int | None]:
     """``[90, 80, 80, 70]`` → ``[1, 2, 2, 4]``; None (nothing answered) gets no rank."""
-    present = [s for s in scores if s is not None]
-    return [None if s is None else 1 + sum(1 for o in present if o > s) for s in scores]
+    # Sort once (n log n): an institution's rank is 1 + the number of scores above it, which
+    # is the position where its score first appears in the list sorted best first.
+    first: dict[float, int] = {}
+    for pos, s in enumerate(sorted((s for s in scores if s is not None), reverse=True), start=1):
+        first.setdefault(s, pos)
+    return [None if s is None else first[s] for s in scores]
 
 
 def rank(results: Sequence[Result]) -> list[tuple[Result, int | None]]:
