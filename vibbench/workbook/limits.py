@@ -888,13 +888,12 @@ def _quick_scan(xml: bytes, percent_styles: frozenset[int], max_rows: int) -> Sh
     )
 
 
-_C_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
-"""Every way a ``c`` start tag can begin (XML whitespace is space, tab, CR and LF)."""
-_C_TAG_REF = re.compile(rb'<c[ \t\r\n]+r="([A-Za-z]{1,3})([0-9]{1,7})"')
-"""A ``c`` start tag whose first attribute is a plain reference. Only XML whitespace may
-precede it, so each match is one of the openings counted by :data:`_C_TAGS`: equal counts
-mean every cell element has its reference."""
+_C_TAG = re.compile(rb'<c(?:[ \t\r\n]+r="([A-Za-z]{1,3})([0-9]{1,7})"|[ \t\r\n>/])')
+"""Every ``c`` start tag (XML whitespace is space, tab, CR and LF), with the column letters and
+row of its reference when a plain ``r="A1"`` is its first attribute, else two empty groups."""
 _PREFIXED_TAG = re.compile(rb"<[\w.-]+:(?:c|row|sheetData)[\s/>]")
+_PREFIXED_HINT = re.compile(rb":(?:c|row|sheetData)[\s/>]")
+"""What every match of :data:`_PREFIXED_TAG` contains; a fast search rules most sheets out."""
 _FAR_VALUE = re.compile(
     rb'<c[ \t\r\n]+r="[A-Za-z]{1,3}([0-9]{6,7})"[^>]*>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<(?:v>[^<]|is>)'
 )
@@ -928,14 +927,15 @@ def _stream_scan(
             segment, carry = buf[:cut], buf[cut:]
             if len(carry) > _MAX_CARRY:
                 return None
-        refs = _C_TAG_REF.findall(segment)
-        if len(refs) != sum(segment.count(tag) for tag in _C_TAGS):
-            return None  # a cell without a plain r="A1" first: its position would need counting
-        if any(p in segment for p in (b":c", b":row", b":sheetData")) and _PREFIXED_TAG.search(segment):
+        refs = _C_TAG.findall(segment)
+        if _PREFIXED_HINT.search(segment) and _PREFIXED_TAG.search(segment):
             return None
         if refs:
-            max_row = max(max_row, max(int(r) for _, r in refs))
-            letters.update(col for col, _ in refs)
+            cols, rows = zip(*refs, strict=True)
+            if b"" in cols:
+                return None  # a cell without a plain r="A1" first: its position would need counting
+            max_row = max(max_row, max(map(int, set(rows))))
+            letters.update(cols)
             if max_row > max_rows:
                 for m in _FAR_VALUE.finditer(segment):
                     if int(m.group(1)) > max_rows:
