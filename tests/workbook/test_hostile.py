@@ -350,3 +350,21 @@ def test_cli_folder_and_missing_file(tmp_path: Path) -> None:
         assert result.returncode == 2
         assert "Traceback" not in result.stderr
         assert result.stderr.startswith(f"error: {path}")
+
+
+def test_small_parts_kept_for_rereading_are_bounded() -> None:
+    """Each small part is inflated once and kept for the later reads, up to a total that no
+    zip can raise: 40 parts of 200 kB (8 MB, within the 100× ratio) keep at most 4 MB."""
+    data = valid()
+    blob = random.Random(5).randbytes(1000) * 200  # compresses 200×
+    for k in range(40):
+        data = with_part(data, f"xl/media/filler{k}.bin", blob)
+    container = limits.open_zip(data)
+    assert container.kept <= limits._KEEP_TOTAL < 40 * len(blob)
+    assert container.kept == sum(map(len, container.contents.values()))
+    book = container.info("xl/workbook.xml")
+    assert book is not None and book.filename in container.contents
+    assert container.read(book) is container.read(book)  # inflated once
+    assert len(container.verified) == len(
+        [i for i in container.infos.values() if "worksheets" not in i.filename]
+    )

@@ -67,6 +67,10 @@ MAX_SMALL_PART = 64 * 1024 * 1024
 """Largest workbook.xml, relationships or styles part read into memory for parsing."""
 
 _CHUNK = 256 * 1024
+_KEEP = 256 * 1024
+"""Parts up to this size keep their inflated content for the rest of the read ..."""
+_KEEP_TOTAL = 4 * 1024 * 1024
+"""... as long as all those kept add up to no more than this."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _BUILTIN_PERCENT_FORMATS = frozenset({9, 10})
@@ -329,6 +333,10 @@ class Container:
     """Lower-cased part name → its entry (calamine looks parts up case-insensitively)."""
     verified: set[str] = field(default_factory=set)
     """Parts already inflated and found to match their declared size and checksum."""
+    contents: dict[str, bytes] = field(default_factory=dict)
+    """Content of the small parts inflated so far: each is checked at open and read again later."""
+    kept: int = 0
+    """Bytes held in :attr:`contents` (at most ``_KEEP_TOTAL``, whatever the zip declares)."""
 
     def info(self, name: str) -> zipfile.ZipInfo | None:
         return self.infos.get(name.lower())
@@ -396,10 +404,20 @@ class Container:
                 ),
                 _FIX_RESAVE,
             )
-        return b"".join(self.chunks(info))
+        content = self.contents.get(info.filename)
+        if content is None:
+            content = b"".join(self.chunks(info))
+            if info.file_size <= _KEEP and self.kept + len(content) <= _KEEP_TOTAL:
+                self.contents[info.filename] = content
+                self.kept += len(content)
+        return content
 
     def verify(self, info: zipfile.ZipInfo) -> None:
-        if info.filename not in self.verified:
+        if info.filename in self.verified:
+            return
+        if info.file_size <= _KEEP and self.kept + info.file_size <= _KEEP_TOTAL:
+            self.read(info)  # kept: workbook.xml, its relationships and the styles are read again
+        else:
             for _ in self.chunks(info):
                 pass
 
