@@ -165,18 +165,18 @@ class Digest:
     name: str
     year: str
     overall: float | None
-    json: str
-    """The institution's SPEC §5 object, compact, without its rank."""
+    json: bytes
+    """The institution's SPEC §5 object, compact UTF-8, without its rank."""
 
 
 def _digest_one(path: str) -> Digest | Failure:
-    from vibbench.report.json_format import compact, to_dict
+    from vibbench.report.json_format import compact_bytes, to_dict
 
     outcome = _score_one(path)
     if isinstance(outcome, Failure):
         return outcome
     a = outcome.assessment
-    return Digest(a.name, a.year, outcome.overall.score, compact(to_dict(outcome, _LANG)))
+    return Digest(a.name, a.year, outcome.overall.score, compact_bytes(to_dict(outcome, _LANG)))
 
 
 def digest_many(

@@ -47,10 +47,22 @@ def wrote(path: Path) -> None:
     sys.stderr.write(f"wrote {path} / 已写入 {path}\n")
 
 
-def emit(text: str, output: Path | None) -> None:
-    """The result: to ``output`` when given, else to standard output."""
+def emit(text: str | bytes, output: Path | None) -> None:
+    """The result: to ``output`` when given, else to standard output (bytes as UTF-8 text)."""
     if output is not None:
         write_atomic(output, text)
+        return
+    if isinstance(text, bytes):
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # a text-only stream (a test's capture): decode for it
+            sys.stdout.write(text.decode())
+        else:
+            out.write(text)
+            out.flush()
+        if text and not text.endswith(b"\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
         return
     sys.stdout.write(text)
     if text and not text.endswith("\n"):

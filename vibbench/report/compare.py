@@ -224,7 +224,7 @@ def render_markdown(ranked: Ranked, rubric: Rubric, lang: str, chart: str | None
 
 def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Path | None) -> None:
     """``compare --format json`` from institutions already rendered by the workers, plus their rank."""
-    from vibbench.report.json_format import SCHEMA_VERSION, join_many
+    from vibbench.report.json_format import SCHEMA_VERSION, join_many_bytes
     from vibbench.scoring.ranking import competition_ranks
 
     ranks = competition_ranks([d.overall for d in digests])
@@ -235,8 +235,11 @@ def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Pat
         "schema_version": SCHEMA_VERSION,
         "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title.get(lang)},
     }
-    items = [digests[i].json[:-1] + f',"rank":{"null" if ranks[i] is None else ranks[i]}}}' for i in order]
-    emit_text(join_many(head, items), output)
+    items = [
+        digests[i].json[:-1] + b',"rank":%s}' % (b"null" if ranks[i] is None else b"%d" % ranks[i])
+        for i in order
+    ]
+    emit_text(join_many_bytes(head, items), output)
 
 
 def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path | None) -> None:

@@ -99,6 +99,12 @@ def compact(obj: Any) -> str:
     return orjson.dumps(obj).decode()
 
 
+def compact_bytes(obj: Any) -> bytes:
+    """:func:`compact` as UTF-8 bytes: what batch workers send, so that 1,000 institutions'
+    14 MB are neither decoded nor encoded again on their way to the output."""
+    return orjson.dumps(obj)
+
+
 def dumps_many(obj: dict[str, Any], key: str = "institutions") -> str:
     """Many institutions: the same JSON, one institution per line.
 
@@ -113,6 +119,11 @@ def dumps_many(obj: dict[str, Any], key: str = "institutions") -> str:
 def join_many(head: dict[str, Any], items: list[str], key: str = "institutions") -> str:
     """``head`` plus ``key`` holding the already-encoded ``items``, one per line."""
     return compact(head)[:-1] + f',"{key}":[\n' + ",\n".join(items) + "]}\n"
+
+
+def join_many_bytes(head: dict[str, Any], items: list[bytes], key: str = "institutions") -> bytes:
+    """:func:`join_many` for items already encoded as UTF-8."""
+    return compact_bytes(head)[:-1] + f',"{key}":[\n'.encode() + b",\n".join(items) + b"]}\n"
 
 
 def render(result: Result, lang: str = "en", top: int = 10) -> str:

@@ -538,6 +538,9 @@ class _Reader:
 
         indicators = self.rubric.indicator_map()
         ref = _sheet_ref(sheet)
+        answer_at = f"{ref}!{_col_letters(answer_col)}"
+        # The scan's findings are looked up per cell only when it found something.
+        flagged = bool(detail.uncached or detail.errors or detail.percent)
         answers: list[Answer] = []
         seen: dict[tuple[str, str | None], str] = {}
         removed_seen: set[str] = set()
@@ -557,21 +560,21 @@ class _Reader:
                 raw_id = top_ids.get(merged_ids[r])
             elif r in tops:
                 top_ids[r] = raw_id
-            if (r, id_col) in detail.uncached:
+            if flagged and (r, id_col) in detail.uncached:
                 self._uncached(sheet, r, id_col)
                 continue
-            if _is_blank(raw_id):
+            if raw_id is None or _is_blank(raw_id):
                 continue
             ident = (
                 _norm(_display(raw_id))
                 if not isinstance(raw_id, str)
                 else raw_id.translate(_INVISIBLE).strip()
             )
-            if respondent_col is not None and (r, respondent_col) in detail.uncached:
+            if flagged and respondent_col is not None and (r, respondent_col) in detail.uncached:
                 self._uncached(sheet, r, respondent_col)
                 continue
-            uncached = (r, answer_col) in detail.uncached
-            error_value = detail.errors.get((r, answer_col))
+            uncached = flagged and (r, answer_col) in detail.uncached
+            error_value = detail.errors.get((r, answer_col)) if flagged else None
             answered = (
                 uncached
                 or error_value is not None
@@ -581,7 +584,7 @@ class _Reader:
             )
             if not answered:
                 continue
-            cell = f"{ref}!{_cell_name(r, answer_col)}"
+            cell = f"{answer_at}{r + 1}"
             if ident in self.rubric.removed:
                 if ident not in removed_seen:
                     removed_seen.add(ident)
@@ -613,7 +616,8 @@ class _Reader:
                     T("correct the formula or type the answer", "请修正公式或直接填写答案"),
                 )
                 continue
-            parsed = _parse_answer(value, ind, self.rubric, (r, answer_col) in detail.percent)
+            percent_cell = flagged and (r, answer_col) in detail.percent
+            parsed = _parse_answer(value, ind, self.rubric, percent_cell)
             if isinstance(parsed, _Bad):
                 kind = _kind_name(ind)
                 self.problems.add(
@@ -652,7 +656,7 @@ class _Reader:
                     indicator=ident,
                     value=float(parsed),
                     cell=cell,
-                    raw=_raw(value, (r, answer_col) in detail.percent),
+                    raw=_raw(value, percent_cell),
                     respondent=respondent,
                     evidence=_display(_at(values, evidence_col - first_col)),
                     comment=_display(_at(values, comment_col - first_col)),
