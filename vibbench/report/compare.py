@@ -235,10 +235,8 @@ def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Pat
         "schema_version": SCHEMA_VERSION,
         "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title.get(lang)},
     }
-    items = [
-        digests[i].json[:-1] + b',"rank":%s}' % (b"null" if ranks[i] is None else b"%d" % ranks[i])
-        for i in order
-    ]
+    encoded = [b"null" if r is None else str(r).encode() for r in ranks]
+    items = [digests[i].json[:-1] + b',"rank":' + encoded[i] + b"}" for i in order]
     emit_text(join_many_bytes(head, items), output)
 
 
