@@ -131,3 +131,22 @@ def test_sensitivity_cli_reproducible_and_collapses() -> None:
         assert s["p5"] == s["p50"] == s["p95"] == inst["overall"]["score"]
         r = inst["sensitivity"]["rank"]
         assert r["p5"] == r["p50"] == r["p95"] == inst["rank"]
+
+
+def test_compare_json_ranks_ties_and_unanswered(tmp_path: Path) -> None:
+    """Through the parallel path: ties share the better rank, nothing answered ranks null,
+    and the bytes printed are one valid UTF-8 JSON document (Chinese names intact)."""
+    from tests.conftest import MINI_RUBRIC
+    from tests.workbook._build_workbooks import raw_book, responses_xml
+
+    answers = {"a": 4, "b": 2, "c": 4, "d": None, "e": 1}
+    for name, level in answers.items():
+        rows = [] if level is None else [["A.X.1", level]]
+        (tmp_path / f"{name}.xlsx").write_bytes(raw_book([("Responses", responses_xml(rows))]))
+    args = ["compare", str(tmp_path), "--rubric", str(MINI_RUBRIC), "--format", "json", "--jobs", "2"]
+    res = subprocess.run([sys.executable, "-m", "vibbench", *args, "--lang", "zh"], capture_output=True)
+    assert res.returncode == 0, res.stderr.decode()
+    doc = json.loads(res.stdout.decode("utf-8"))
+    got = [(i["institution"]["name"], i["rank"]) for i in doc["institutions"]]
+    assert got == [("a", 1), ("c", 1), ("b", 3), ("e", 4), ("d", None)]
+    assert doc["rubric"]["title"] == "迷你框架" and doc["institutions"][0]["pillars"][0]["name"] == "甲"
