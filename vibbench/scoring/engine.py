@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibbench.rubric.model import HORIZONS, Band, Rubric
+from vibbench.rubric.model import HORIZONS, Band, Indicator, Rubric
 from vibbench.scoring.normalise import normalise
 from vibbench.scoring.result import (
     IndicatorResult,
@@ -56,10 +56,10 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
         by_id.setdefault(a.indicator, []).append(a)
 
     # Per indicator: the answer, its score and the reference score.
+    references = _references(rubric)
     raw: dict[str, tuple[float | None, float | None, float, float | None]] = {}
-    for ind in rubric.indicators():
-        answers = by_id.get(ind.id, [])
-        ref = normalise(ind, ind.reference, rubric.scale)
+    for ind, ref in references:
+        answers = by_id.get(ind.id)
         if answers:
             values = [a.value for a in answers]
             ans = _median(values)
@@ -101,7 +101,7 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
     overall = NodeResult("overall", T("Overall", "总分"), None, *top.numbers, 1.0, _band(rubric, top.score))
 
     ind_results: list[IndicatorResult] = []
-    for ind in rubric.indicators():
+    for ind, _ in references:
         ans_i, s_i, r, spread = raw[ind.id]
         local = (
             top.shares.get(ind.pillar, 0.0),
@@ -159,12 +159,32 @@ class _Level:
         return self.score, self.reference, gap, self.coverage
 
 
+_LAST: tuple[Rubric, tuple[tuple[Indicator, float], ...]] | None = None
+
+
+def _references(rubric: Rubric) -> tuple[tuple[Indicator, float], ...]:
+    """Every indicator with its reference score, computed once per rubric (a batch scores
+    thousands of workbooks against one)."""
+    global _LAST
+    last = _LAST
+    if last is None or last[0] is not rubric:
+        last = (rubric, tuple((i, normalise(i, i.reference, rubric.scale)) for i in rubric.indicators()))
+        _LAST = last
+    return last[1]
+
+
 def _level(children: Sequence[tuple[str, float, float | None, float | None, float]], method: str) -> _Level:
     """Combine (id, weight, score, reference, coverage) children: SPEC §4, one level."""
-    full = sum(w for _, w, _, _, _ in children)
-    coverage = sum(w * c for _, w, _, _, c in children) / full if full else 0.0
-    kept = [(i, w, s, r) for i, w, s, r, _ in children if s is not None and r is not None and w > 0]
-    total = sum(w for _, w, _, _ in kept)
+    # One pass; each sum adds in the children's order, as sum() over them would.
+    full = answered = total = 0.0
+    kept: list[tuple[str, float, float, float]] = []
+    for i, w, s, r, c in children:
+        full += w
+        answered += w * c
+        if s is not None and r is not None and w > 0:
+            kept.append((i, w, s, r))
+            total += w
+    coverage = answered / full if full else 0.0
     if total <= 0:
         return _Level(None, None, coverage, {})
     shares = {i: w / total for i, w, _, _ in kept}
