@@ -236,7 +236,7 @@ def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Pat
         "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title.get(lang)},
     }
     encoded = [b"null" if r is None else str(r).encode() for r in ranks]
-    items = [digests[i].json[:-1] + b',"rank":' + encoded[i] + b"}" for i in order]
+    items = ((memoryview(digests[i].json)[:-1], b',"rank":', encoded[i], b"}") for i in order)
     emit_text(join_many_bytes(head, items), output)
 
 

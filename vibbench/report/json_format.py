@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -121,9 +122,18 @@ def join_many(head: dict[str, Any], items: list[str], key: str = "institutions")
     return compact(head)[:-1] + f',"{key}":[\n' + ",\n".join(items) + "]}\n"
 
 
-def join_many_bytes(head: dict[str, Any], items: list[bytes], key: str = "institutions") -> bytes:
-    """:func:`join_many` for items already encoded as UTF-8."""
-    return compact_bytes(head)[:-1] + f',"{key}":[\n'.encode() + b",\n".join(items) + b"]}\n"
+def join_many_bytes(
+    head: dict[str, Any], items: Iterable[Sequence[bytes | memoryview]], key: str = "institutions"
+) -> bytes:
+    """:func:`join_many` for items already encoded as UTF-8, each given as the pieces that make
+    it up: everything is copied once, into the result (14 MB for 1,000 institutions)."""
+    pieces: list[bytes | memoryview] = [compact_bytes(head)[:-1], f',"{key}":[\n'.encode()]
+    for n, item in enumerate(items):
+        if n:
+            pieces.append(b",\n")
+        pieces.extend(item)
+    pieces.append(b"]}\n")
+    return b"".join(pieces)
 
 
 def render(result: Result, lang: str = "en", top: int = 10) -> str:
