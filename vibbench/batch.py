@@ -34,11 +34,18 @@ class Failure:
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and every ``*.xlsx`` inside a folder (sorted, not recursive; Office lock files skipped)."""
+    """Files as given, and every ``*.xlsx`` inside a folder (sorted by name, not recursive; the
+    extension in any case; Office lock files ``~$*`` skipped)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.glob("*.xlsx") if f.is_file() and not f.name.startswith("~$")))
+            with os.scandir(p) as entries:  # no stat per file, unlike Path.glob + is_file
+                names = sorted(
+                    e.name
+                    for e in entries
+                    if e.name.lower().endswith(".xlsx") and not e.name.startswith("~$") and e.is_file()
+                )
+            out.extend(p / n for n in names)
         else:
             out.append(p)
     if not out:

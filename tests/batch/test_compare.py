@@ -150,3 +150,17 @@ def test_compare_json_ranks_ties_and_unanswered(tmp_path: Path) -> None:
     got = [(i["institution"]["name"], i["rank"]) for i in doc["institutions"]]
     assert got == [("a", 1), ("c", 1), ("b", 3), ("e", 4), ("d", None)]
     assert doc["rubric"]["title"] == "迷你框架" and doc["institutions"][0]["pillars"][0]["name"] == "甲"
+
+
+def test_discover_folder_and_files(tmp_path: Path) -> None:
+    from vibbench.batch import discover
+    from vibbench.errors import UsageError
+
+    for name in ("b.xlsx", "A.XLSX", "~$b.xlsx", "notes.txt", "c.xlsm"):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "d.xlsx").mkdir()  # a folder named like a workbook is not one
+    given = tmp_path / "notes.txt"
+    found = discover([tmp_path, given])
+    assert found == [tmp_path / "A.XLSX", tmp_path / "b.xlsx", given]
+    with pytest.raises(UsageError):
+        discover([tmp_path / "d.xlsx"])
