@@ -188,8 +188,14 @@ def _level(children: Sequence[tuple[str, float, float | None, float | None, floa
     if total <= 0:
         return _Level(None, None, coverage, {})
     shares = {i: w / total for i, w, _, _ in kept}
-    score = aggregate([(shares[i], s) for i, _, s, _ in kept], method)
-    reference = aggregate([(shares[i], r) for i, _, _, r in kept], method)
+    if method == "geometric":
+        score = aggregate([(shares[i], s) for i, _, s, _ in kept], method)
+        reference = aggregate([(shares[i], r) for i, _, _, r in kept], method)
+    else:  # aggregate()'s weighted mean, both sums in one pass
+        score = reference = 0.0
+        for i, _, s, r in kept:
+            score += shares[i] * s
+            reference += shares[i] * r
     return _Level(score, reference, coverage, shares)
 
 
