@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import pytest
+import typer
 from typer.testing import CliRunner
 
-from tests.conftest import MINI_RUBRIC
+from tests.conftest import MINI_RUBRIC, ROOT
 from vibbench import __version__
 from vibbench.cli import app
+from vibbench.usage import lang_of, problem
 
 runner = CliRunner()
 
@@ -69,3 +73,66 @@ def test_unknown_rubric_is_exit_2() -> None:
         [sys.executable, "-m", "vibbench", "rubric", "show", "no-such-rubric"], capture_output=True, text=True
     )
     assert res.returncode == 2 and res.stderr.startswith("error: ") and "Traceback" not in res.stderr
+
+
+def _vibbench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "vibbench", *args], capture_output=True, text=True)
+
+
+def _usage_error(args: list[str]) -> Exception:
+    """The click exception ``vibbench ARGS`` raises before any command runs."""
+    command = typer.main.get_command(app)
+    with pytest.raises(Exception) as info:
+        command.main(args, prog_name="vibbench", standalone_mode=False)
+    return info.value
+
+
+SAMPLE = str(ROOT / "samples" / "shanghai-biomed-2025.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("args", "where", "en", "zh"),
+    [
+        (
+            ["score", SAMPLE, "--format", "xml"],
+            "vibbench score --format",
+            "'xml' is not one of",
+            "可选值：table、json",
+        ),
+        (
+            ["score", SAMPLE, "--top", "0"],
+            "vibbench score --top",
+            "not in the range",
+            "请填写不小于 1 的整数",
+        ),
+        (["score"], "vibbench score", "ASSESSMENT.xlsx is missing", "缺少参数 ASSESSMENT.xlsx"),
+        (["score", SAMPLE, "--formt", "json"], "vibbench score", "no option --formt", "是否想用 --format"),
+        (["score", SAMPLE, "--top"], "vibbench score", "--top needs a value", "选项 --top 需要一个值"),
+        (["rubric", "show", "--bogus"], "vibbench rubric show", "no option --bogus", "没有选项 --bogus"),
+        (["scor", "x.xlsx"], "vibbench", "No such command 'scor'", "没有命令 scor"),
+        (["score", SAMPLE, "extra"], "vibbench score", "unexpected extra argument", "多余的参数"),
+    ],
+)
+def test_usage_errors_are_one_bilingual_line(args: list[str], where: str, en: str, zh: str) -> None:
+    exc = _usage_error(args)
+    for lang, words in (("en", en), ("zh", zh)):
+        line = problem(exc, args).render(lang)
+        assert line.startswith(f"error: {where}: ") and words in line and " — " in line, line
+        assert "\n" not in line
+
+
+def test_usage_error_through_the_entry_point() -> None:
+    res = _vibbench("score", SAMPLE, "--format", "xml", "--lang", "zh")
+    assert res.returncode == 2 and res.stdout == ""
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: vibbench score --format: 取值无效"), res.stderr
+    assert lang_of(["score", "x", "--lang=zh"]) == "zh" and lang_of(["--", "--lang", "zh"]) == "en"
+
+
+def test_entry_point_exit_codes() -> None:
+    bare = _vibbench()
+    assert bare.returncode == 2 and "Usage: vibbench" in bare.stdout + bare.stderr
+    ok = _vibbench("score", SAMPLE, "--format", "json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["overall"]["score"] > 0
+    below = _vibbench("score", SAMPLE, "--fail-under", "99")
+    assert below.returncode == 1

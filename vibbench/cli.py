@@ -385,8 +385,26 @@ def rubric_schema() -> None:
         sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
+# Click's base exception, whichever click this typer release uses (it vendors one in some).
+_CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
 def main() -> None:
-    app()
+    """The ``vibbench`` command: click's usage errors reported like every other bad input."""
+    try:
+        code = app(prog_name="vibbench", standalone_mode=False)
+    except _CLICK_ERROR as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `vibbench`: the help, as click shows it
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(2)
+        from vibbench.usage import lang_of, problem
+
+        sys.stderr.write(problem(exc, sys.argv[1:]).render(lang_of(sys.argv[1:])) + "\n")
+        sys.exit(2)
+    except typer.Abort:
+        sys.stderr.write("aborted / 已中止\n")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
