@@ -136,3 +136,14 @@ def test_entry_point_exit_codes() -> None:
     assert ok.returncode == 0 and json.loads(ok.stdout)["overall"]["score"] > 0
     below = _vibbench("score", SAMPLE, "--fail-under", "99")
     assert below.returncode == 1
+
+
+def test_help_is_bilingual_everywhere() -> None:
+    """Every command listed, and --help itself, in English and Chinese (through the entry point)."""
+    for args in ([], ["rubric"], ["score"], ["rubric", "show"]):
+        res = _vibbench(*args, "--help")
+        assert res.returncode == 0, res.stderr
+        assert "Show this help and exit. 显示帮助并退出。" in res.stdout
+        listed = res.stdout.partition("Commands:")[2]
+        for line in filter(str.strip, listed.splitlines()):
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in line), f"{args}: {line}"

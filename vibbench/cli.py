@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -37,7 +37,7 @@ rubric_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(rubric_app, name="rubric")
+app.add_typer(rubric_app, name="rubric", short_help="List, show, validate, start rubrics. 评估框架。")
 
 _state = {"debug": bool(os.environ.get("VIBBENCH_DEBUG"))}
 
@@ -137,7 +137,7 @@ def _main(
 # --------------------------------------------------------------------------- score
 
 
-@app.command()
+@app.command(short_help="Score a workbook and show the gap to VIB. 打分与差距。")
 def score(
     assessment: Annotated[
         Path,
@@ -178,7 +178,7 @@ def _exit_for(overall: float | None, fail_under: float | None) -> None:
 # --------------------------------------------------------------------------- explain
 
 
-@app.command()
+@app.command(short_help="How one number was made, step by step. 分数计算过程。")
 def explain(
     assessment: Annotated[
         Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。", metavar="ASSESSMENT.xlsx")
@@ -205,7 +205,7 @@ def explain(
 # --------------------------------------------------------------------------- report
 
 
-@app.command()
+@app.command(short_help="A Markdown report with a reform roadmap. 报告与改革路线图。")
 def report(
     assessment: Annotated[
         Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。", metavar="ASSESSMENT.xlsx")
@@ -232,7 +232,7 @@ def report(
 # --------------------------------------------------------------------------- template
 
 
-@app.command()
+@app.command(short_help="A blank workbook to fill in. 空白自评表。")
 def template(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx). 输出的空白自评表。")
@@ -252,7 +252,7 @@ def template(
 # --------------------------------------------------------------------------- compare / sensitivity
 
 
-@app.command()
+@app.command(short_help="Rank institutions; progress over years. 排名与逐年进展。")
 def compare(
     paths: Annotated[
         list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。", metavar="PATH...")
@@ -284,7 +284,7 @@ def compare(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(short_help="Would other weights change the verdict? 权重敏感性。")
 def sensitivity(
     paths: Annotated[
         list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。", metavar="PATH...")
@@ -326,7 +326,7 @@ def sensitivity(
 # --------------------------------------------------------------------------- rubric
 
 
-@rubric_app.command("list")
+@rubric_app.command("list", short_help="The bundled rubrics. 内置评估框架。")
 def rubric_list() -> None:
     """List the bundled rubrics. 列出内置评估框架。"""
     with _guard():
@@ -335,7 +335,7 @@ def rubric_list() -> None:
         sys.stdout.write(list_text())
 
 
-@rubric_app.command("show")
+@rubric_app.command("show", short_help="A rubric's tree, weights and references. 框架结构与权重。")
 def rubric_show(
     rubric: Annotated[
         str, typer.Argument(help="Bundled name or YAML path. 框架名或路径。", metavar="[NAME|PATH]")
@@ -349,7 +349,7 @@ def rubric_show(
         show(rubric, lang.value)
 
 
-@rubric_app.command("validate")
+@rubric_app.command("validate", short_help="Check a rubric file. 校验框架文件。")
 def rubric_validate(
     path: Annotated[Path, typer.Argument(help="The rubric file. 框架文件。", metavar="PATH")],
     lang: LangOpt = Lang.en,
@@ -361,7 +361,7 @@ def rubric_validate(
         sys.stdout.write(validate(path, lang.value))
 
 
-@rubric_app.command("init")
+@rubric_app.command("init", short_help="A starter rubric that extends another. 新建继承式框架。")
 def rubric_init(
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write. 输出文件。")],
     extends: Annotated[str, typer.Option("--extends", help="The rubric to start from. 继承的框架。")] = "vib",
@@ -374,7 +374,7 @@ def rubric_init(
         wrote(output)
 
 
-@rubric_app.command("schema")
+@rubric_app.command("schema", short_help="The JSON Schema of the rubric format. 框架 JSON Schema。")
 def rubric_schema() -> None:
     """Print the JSON Schema of the rubric format. 输出框架格式的 JSON Schema。"""
     with _guard():
@@ -389,10 +389,30 @@ def rubric_schema() -> None:
 _CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
+HELP_OPTION = "Show this help and exit. 显示帮助并退出。"
+
+
+def _bilingual_help(command: Any) -> Any:
+    """Click's ``--help`` says "Show this message and exit." in English only: say it in both,
+    on ``command`` and every command below it."""
+    original = command.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = original(ctx)
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+    command.get_help_option = get_help_option
+    for sub in getattr(command, "commands", {}).values():
+        _bilingual_help(sub)
+    return command
+
+
 def main() -> None:
     """The ``vibbench`` command: click's usage errors reported like every other bad input."""
     try:
-        code = app(prog_name="vibbench", standalone_mode=False)
+        code = _bilingual_help(typer.main.get_command(app)).main(prog_name="vibbench", standalone_mode=False)
     except _CLICK_ERROR as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `vibbench`: the help, as click shows it
             exc.show()  # type: ignore[attr-defined]
