@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import struct
 import subprocess
 import sys
 import time
@@ -365,6 +366,39 @@ def test_small_parts_kept_for_rereading_are_bounded() -> None:
     book = container.info("xl/workbook.xml")
     assert book is not None and book.filename in container.contents
     assert container.read(book) is container.read(book)  # inflated once
-    assert len(container.verified) == len(
-        [i for i in container.infos.values() if "worksheets" not in i.filename]
-    )
+    skipped = ("xl/worksheets/", *limits.UNREAD_PARTS)
+    checked = [i for i in container.infos.values() if not i.filename.lower().startswith(skipped)]
+    assert len(container.verified) == len(checked)
+
+
+def corrupt_part(data: bytes, name: str) -> bytes:
+    """``data`` with the compressed bytes of part ``name`` scrambled (sizes and checksum kept)."""
+    buf = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(name)
+    (name_len, extra_len) = struct.unpack_from("<HH", buf, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    for k in range(start, start + min(info.compress_size, 64)):
+        buf[k] ^= 0x5A
+    return bytes(buf)
+
+
+def test_parts_nobody_reads_are_not_checked(tmp_path: Path, mini_rubric: Rubric) -> None:
+    """limits.UNREAD_PARTS are skipped because calamine never inflates them: if a calamine
+    release starts to, the first assertion fails and the list must shrink."""
+    from python_calamine import CalamineWorkbook
+
+    data = with_part(valid(), "docProps/app.xml", b"<Properties>" + b"x" * 2000 + b"</Properties>")
+    data = with_part(data, "xl/theme/theme1.xml", b"<a:theme>" + b"y" * 4000 + b"</a:theme>")
+    for name in ("docProps/app.xml", "xl/theme/theme1.xml", "[Content_Types].xml"):
+        assert name.lower().startswith(limits.UNREAD_PARTS)
+        data = corrupt_part(data, name)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert [book.get_sheet_by_name(s).to_python() for s in book.sheet_names]
+    path = tmp_path / "unread-parts-damaged.xlsx"
+    path.write_bytes(data)
+    assert [a.indicator for a in read_assessment(path, mini_rubric).answers] == ["A.X.1", "B.Z.1"]
+    # a part calamine does read is still checked
+    (tmp_path / "rels-damaged.xlsx").write_bytes(corrupt_part(valid(), "_rels/.rels"))
+    with pytest.raises(WorkbookError, match=r"_rels/\.rels"):
+        read_assessment(tmp_path / "rels-damaged.xlsx", mini_rubric)
