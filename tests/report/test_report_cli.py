@@ -104,3 +104,21 @@ def test_hostile_workbook_renders_as_plain_text(tmp_path: Path) -> None:
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     check_tables(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_terminal_table_keeps_names_whole_when_narrow(lang: str) -> None:
+    """On a narrow terminal the pillar bars shrink, then go; pillar names are never cut to '…'."""
+    from vibbench.report import table
+    from vibbench.scoring.engine import score_file
+
+    result = score_file(SAMPLES[0], "vib")
+    for width, bars in ((60, False), (72, True), (100, True)):
+        text = table.render(result, lang, width=width)
+        pillars = text.partition(table.label("pillars", lang))[2].partition(table.label("dimensions", lang))[
+            0
+        ]
+        for p in result.pillars:
+            assert f"{p.id} {p.name.get(lang)}" in pillars, (width, pillars)
+        assert ("█" in pillars or "·" in pillars) is bars, (width, pillars)
+        assert max(map(len, text.splitlines())) <= width

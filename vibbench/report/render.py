@@ -37,5 +37,5 @@ def _print_table(result: Result, lang: str) -> None:
     from vibbench.report.table import build
 
     console = Console(highlight=False, soft_wrap=False)
-    console.print(build(result, lang, result.options.top))
+    console.print(build(result, lang, result.options.top, console.width))
     sys.stdout.flush()

@@ -22,8 +22,15 @@ def _bar(score: float | None, ref: float | None, width: int = 20) -> RichText:
     return RichText("".join(cells), style="cyan")
 
 
-def build(result: Result, lang: str = "en", top: int = 10) -> Group:
+BAR_WIDTH = 20
+ROOM_WITHOUT_BAR = 62
+"""Columns the pillar table needs without its bar; on a narrower terminal the bar shrinks,
+then goes, so that names and numbers keep their room."""
+
+
+def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> Group:
     a, r = result.assessment, result.rubric
+    bar = min(BAR_WIDTH, width - ROOM_WITHOUT_BAR)
     o = result.overall
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -44,16 +51,11 @@ def build(result: Result, lang: str = "en", top: int = 10) -> Group:
     pillars.add_column(label("reference", lang), justify="right")
     pillars.add_column(label("gap_short", lang), justify="right")
     pillars.add_column(label("coverage", lang), justify="right")
-    pillars.add_column("", no_wrap=True)
+    if bar >= 8:
+        pillars.add_column("", no_wrap=True)
     for p in result.pillars:
-        pillars.add_row(
-            f"{p.id} {p.name.get(lang)}",
-            fmt(p.score),
-            fmt(p.reference),
-            fmt(p.gap),
-            pct(p.coverage),
-            _bar(p.score, p.reference),
-        )
+        cells = [f"{p.id} {p.name.get(lang)}", fmt(p.score), fmt(p.reference), fmt(p.gap), pct(p.coverage)]
+        pillars.add_row(*cells, *([_bar(p.score, p.reference, bar)] if bar >= 8 else []))
 
     dims = Table(title=label("dimensions", lang), box=box.SIMPLE_HEAD, title_justify="left")
     dims.add_column(label("dimension", lang))
@@ -99,4 +101,4 @@ def build(result: Result, lang: str = "en", top: int = 10) -> Group:
 
 
 def render(result: Result, lang: str = "en", top: int = 10, *, width: int = 100, color: bool = False) -> str:
-    return capture(build(result, lang, top), width, color)
+    return capture(build(result, lang, top, width), width, color)
