@@ -95,10 +95,10 @@ def test_show_mini_gives_each_indicator_type_and_reference(runner: CliRunner) ->
 
     assert result.exit_code == 0, result.output
     expected = {
-        "A.X.1": ("level", "ref: 4 (Leading)", "22.2%"),  # 2/3 · 1/2 · 2/3
+        "A.X.1": ("level", "ref: 4 – Leading", "22.2%"),  # 2/3 · 1/2 · 2/3
         "A.X.2": ("number", "ref: 50%", "11.1%"),  # 2/3 · 1/2 · 1/3
         "A.Y.1": ("number", "ref: 5 years", "33.3%"),  # 2/3 · 1/2
-        "B.Z.1": ("boolean", "ref: yes", "16.7%"),  # 1/3 · 1/2
+        "B.Z.1": ("yes/no", "ref: yes", "16.7%"),  # 1/3 · 1/2
         "B.Z.2": ("number", "ref: 100 M EUR", "16.7%"),
     }
     for ident, parts in expected.items():
@@ -112,8 +112,9 @@ def test_show_mini_in_chinese(runner: CliRunner) -> None:
     result = runner.invoke(app, ["rubric", "show", str(MINI_RUBRIC), "--lang", "zh"], env=WIDE)
 
     assert result.exit_code == 0, result.output
-    assert "参照: 5 年" in line_with(result.stdout, "A.Y.1")
-    assert "参照: 是" in line_with(result.stdout, "B.Z.1")
+    assert "数值  参照：5 年" in line_with(result.stdout, "A.Y.1")
+    assert "等级  参照：4 – 领先" in line_with(result.stdout, "A.X.1")
+    assert "参照：是" in line_with(result.stdout, "B.Z.1")
     assert "甲" in line_with(result.stdout, "A")
 
 

@@ -63,6 +63,12 @@ L = {
     "name": T("Name", "名称"),
 }
 
+TYPES = {
+    "level": T("level", "等级"),
+    "number": T("number", "数值"),
+    "boolean": T("yes/no", "是/否"),
+}
+
 HORIZON = {
     "quick_win": T("Quick win", "近期见效"),
     "medium": T("1–3 years", "1–3 年"),

@@ -40,25 +40,17 @@ def effective_weights(rubric: Rubric) -> dict[str, float]:
     return out
 
 
-def reference_text(rubric: Rubric, ind_id: str, lang: str) -> str:
-    ind = rubric.indicator_map()[ind_id]
-    if ind.type == "boolean":
-        return ("是" if ind.reference else "否") if lang == "zh" else ("yes" if ind.reference else "no")
-    if ind.type == "level":
-        label = rubric.scale.labels.get(int(ind.reference))
-        return f"{ind.reference:g}" + (f" ({label.get(lang)})" if label else "")
-    unit = "%" if ind.percent else (f" {ind.unit.get(lang)}" if ind.unit else "")
-    return f"{ind.reference:g}{unit}"
-
-
 def show(spec: str, lang: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.tree import Tree
+
+    from vibbench.report.common import TYPES, answer_text
 
     rubric = load_rubric(spec)
     w = effective_weights(rubric)
     zh = lang == "zh"
-    ref_word = "参照" if zh else "ref"
+    ref_word = "参照：" if zh else "ref: "
     title = f"[bold]{rubric.id}[/] {rubric.version} — {rubric.title.get(lang)}"
     tree = Tree(title)
     for p in rubric.pillars:
@@ -66,9 +58,10 @@ def show(spec: str, lang: str) -> None:
         for d in p.dimensions:
             dn = pn.add(f"[bold]{d.id}[/] {d.name.get(lang)}  [cyan]{w[d.id]:.1%}[/]")
             for i in d.indicators:
+                kind = TYPES[i.type].get(lang) if i.type in TYPES else i.type
                 dn.add(
-                    f"{i.id} {i.name.get(lang)}  [cyan]{w[i.id]:.1%}[/]  [dim]{i.type}[/]  "
-                    f"{ref_word}: [green]{reference_text(rubric, i.id, lang)}[/]"
+                    f"{i.id} {i.name.get(lang)}  [cyan]{w[i.id]:.1%}[/]  [dim]{kind}[/]  "
+                    f"{ref_word}[green]{escape(answer_text(rubric, i, i.reference, lang))}[/]"
                 )
     console = Console(highlight=False)
     console.print(tree)
