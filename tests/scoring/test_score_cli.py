@@ -142,6 +142,17 @@ def test_explain_reproduces_score_and_priority() -> None:
         assert node.exit_code == 0 and ident in node.stdout
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("en", "RD.GOV.1 — {} (level)"), ("zh", "RD.GOV.1 — {}（等级）")]
+)
+def test_explain_names_the_indicator_type_in_its_language(lang: str, heading: str) -> None:
+    from vibbench.rubric.loader import load_rubric
+
+    name = load_rubric("vib").indicator_map()["RD.GOV.1"].name.get(lang)
+    res = runner.invoke(app, ["explain", str(sample("shanghai")), "RD.GOV.1", "--lang", lang])
+    assert res.exit_code == 0 and res.stdout.splitlines()[0] == heading.format(name)
+
+
 def test_explain_unknown_id_is_exit_2() -> None:
     res = runner.invoke(app, ["explain", str(sample("shanghai")), "NOPE.1"])
     assert res.exit_code == 2 and "NOPE.1" in res.output
