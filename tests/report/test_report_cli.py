@@ -122,3 +122,16 @@ def test_terminal_table_keeps_names_whole_when_narrow(lang: str) -> None:
             assert f"{p.id} {p.name.get(lang)}" in pillars, (width, pillars)
         assert ("█" in pillars or "·" in pillars) is bars, (width, pillars)
         assert max(map(len, text.splitlines())) <= width
+
+
+def test_terminal_table_says_none_when_nothing_to_prioritise(tmp_path: Path) -> None:
+    from vibbench.report import table
+    from vibbench.rubric.loader import load_rubric
+    from vibbench.scoring.engine import score_file
+    from vibbench.workbook.template import write_template
+
+    blank = tmp_path / "blank.xlsx"
+    write_template(load_rubric("vib"), blank, lang="zh")
+    text = table.render(score_file(blank, "vib"), "zh")
+    block = text.partition(table.label("priorities", "zh"))[2].partition(table.label("warnings", "zh"))[0]
+    assert table.label("none", "zh") in block

@@ -80,7 +80,10 @@ def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> 
         recs_by_ind.setdefault(rec.indicator, []).append(
             f"[{theme} · {horizon(rec.horizon, lang)}] {rec.text.get(lang)}"
         )
-    for n, ir in enumerate(result.top_priorities(top), 1):
+    top_items = result.top_priorities(top)
+    if not top_items:  # nothing answered below VIB's level: say so rather than show an empty table
+        pri.add_row("", label("none", lang), "", "", "")
+    for n, ir in enumerate(top_items, 1):
         pri.add_row(
             str(n),
             f"{ir.id} {ir.indicator.name.get(lang)}",
