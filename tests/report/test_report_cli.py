@@ -125,13 +125,17 @@ def test_terminal_table_keeps_names_whole_when_narrow(lang: str) -> None:
 
 
 def test_terminal_table_says_none_when_nothing_to_prioritise(tmp_path: Path) -> None:
-    from vibbench.report import table
+    from vibbench.report import markdown_summary, table
     from vibbench.rubric.loader import load_rubric
     from vibbench.scoring.engine import score_file
     from vibbench.workbook.template import write_template
 
     blank = tmp_path / "blank.xlsx"
     write_template(load_rubric("vib"), blank, lang="zh")
-    text = table.render(score_file(blank, "vib"), "zh")
+    result = score_file(blank, "vib")
+    text = table.render(result, "zh")
     block = text.partition(table.label("priorities", "zh"))[2].partition(table.label("warnings", "zh"))[0]
     assert table.label("none", "zh") in block
+    summary = markdown_summary.render(result, "en")
+    block = summary.partition("## Top priorities")[2].partition("## Warnings")[0]
+    assert block.strip() == "None"

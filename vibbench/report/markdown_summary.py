@@ -24,17 +24,19 @@ def render(result: Result, lang: str = "en", top: int = 10) -> str:
         lines.append(
             f"| {p.id} {md(p.name.get(lang))} | {fmt(p.score)} | {fmt(p.reference)} | {fmt(p.gap)} | {pct(p.coverage)} |"
         )
-    lines += [
-        "",
-        f"## {label('priorities', lang)}",
-        "",
-        f"| # | {label('indicator', lang)} | {label('answer', lang)} | {label('priority', lang)} | {label('recommendation', lang)} |",
-        "|---:|---|---|---:|---|",
-    ]
+    top_items = result.top_priorities(top)
+    lines += ["", f"## {label('priorities', lang)}", ""]
+    if top_items:
+        lines += [
+            f"| # | {label('indicator', lang)} | {label('answer', lang)} | {label('priority', lang)} | {label('recommendation', lang)} |",
+            "|---:|---|---|---:|---|",
+        ]
+    else:  # a table of no rows reads as broken: say so instead
+        lines.append(label("none", lang).capitalize())
     recs: dict[str, list[str]] = {}
     for rec in result.recommendations:
         recs.setdefault(rec.indicator, []).append(f"{horizon(rec.horizon, lang)}: {rec.text.get(lang)}")
-    for n, ir in enumerate(result.top_priorities(top), 1):
+    for n, ir in enumerate(top_items, 1):
         lines.append(
             f"| {n} | {ir.id} {md(ir.indicator.name.get(lang))} | {md(answer_text(r, ir.indicator, ir.answer, lang))} "
             f"| {fmt(ir.priority, 2)} | {md('; '.join(recs.get(ir.id, [])))} |"
