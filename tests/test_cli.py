@@ -8,6 +8,8 @@ import sys
 
 import pytest
 import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.conftest import MINI_RUBRIC, ROOT
@@ -147,3 +149,101 @@ def test_help_is_bilingual_everywhere() -> None:
         listed = res.stdout.partition("Commands:")[2]
         for line in filter(str.strip, listed.splitlines()):
             assert any("\u4e00" <= ch <= "\u9fff" for ch in line), f"{args}: {line}"
+
+
+_WORDS = [
+    "score",
+    "explain",
+    "compare",
+    "sensitivity",
+    "report",
+    "template",
+    "rubric",
+    "show",
+    "list",
+    "validate",
+    "--format",
+    "json",
+    "csv",
+    "markdown",
+    "table",
+    "xml",
+    "--lang",
+    "zh",
+    "en",
+    "fr",
+    "--top",
+    "0",
+    "3",
+    "-1",
+    "abc",
+    "--missing",
+    "zero",
+    "--aggregation",
+    "geometric",
+    "--rubric",
+    "vib",
+    "nope",
+    "--fail-under",
+    "50",
+    "--samples",
+    "2",
+    "--spread",
+    "--seed",
+    "--jobs",
+    "--",
+    "--output",
+    "RD.GOV.1",
+    "RD",
+    "--bogus",
+    "-x",
+    "",
+    "指标",
+    SAMPLE,
+    str(MINI_RUBRIC),
+]
+
+
+_COMMANDS = [
+    ["score", SAMPLE],
+    ["explain", SAMPLE],
+    ["rubric", "show"],
+    ["rubric", "validate"],
+    ["template"],
+    [],
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(_COMMANDS), st.lists(st.sampled_from(_WORDS), max_size=6))
+def test_any_command_line_ends_in_a_known_exit_code_without_a_traceback(
+    command: list[str], rest: list[str]
+) -> None:
+    """Whatever is typed: exit 0, 1 or 2, and never a Python traceback (run in-process)."""
+    import contextlib
+    import io
+    import os
+    import tempfile
+
+    from vibbench.cli import main
+
+    words = command + rest
+    with tempfile.TemporaryDirectory() as tmp:
+        err, out = io.StringIO(), io.StringIO()
+        old_argv, old_cwd = sys.argv, os.getcwd()
+        sys.argv = ["vibbench", *words]
+        os.chdir(tmp)  # anything written lands in the temporary folder
+        try:
+            with (
+                contextlib.redirect_stderr(err),
+                contextlib.redirect_stdout(out),
+                pytest.raises(SystemExit) as done,
+            ):
+                main()
+        finally:
+            sys.argv = old_argv
+            os.chdir(old_cwd)
+    assert done.value.code in (0, 1, 2), (words, done.value.code, err.getvalue())
+    assert "Traceback" not in err.getvalue(), (words, err.getvalue())
+    if done.value.code == 2 and err.getvalue().strip():
+        assert err.getvalue().startswith(("error: ", "Usage: ")), (words, err.getvalue())
