@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from vibbench.errors import UsageError, VibbenchError
 from vibbench.rubric.model import Indicator, Rubric
@@ -68,36 +68,77 @@ def _init(rubric: Rubric, opts: ScoreOptions, lang: str) -> None:
     _RUBRIC, _OPTS, _LANG = rubric, opts, lang
 
 
+def _shared(rubric: Rubric) -> list[object]:
+    """The rubric's objects that results point at besides its indicators — pillar and dimension
+    names, recommendation texts, bands — in an order both processes derive alike."""
+    out: list[object] = list(rubric.bands)
+    for p in rubric.pillars:
+        out.append(p.name)
+        for d in p.dimensions:
+            out.append(d.name)
+            out.extend(rec.text for i in d.indicators for rec in i.recommendations)
+    return out
+
+
+_SHARED: tuple[Rubric, dict[int, int]] | None = None
+
+
+def _shared_index(rubric: Rubric) -> dict[int, int]:
+    global _SHARED
+    if _SHARED is None or _SHARED[0] is not rubric:
+        _SHARED = (rubric, {id(obj): k for k, obj in enumerate(_shared(rubric))})
+    return _SHARED[1]
+
+
+_REFS: tuple[Rubric, dict[str, Indicator], list[object]] | None = None
+"""In the process that unpickles results: the rubric, its indicators and its shared objects."""
+
+
+def _ref(kind: str, key: Any) -> object:
+    """Unpickling a reference made by :class:`_RefPickler`: the parent's own object."""
+    assert _REFS is not None, "results are unpickled only inside score_many"
+    rubric, indicators, shared = _REFS
+    if kind == "rubric":
+        return rubric
+    return indicators[key] if kind == "indicator" else shared[key]
+
+
 class _RefPickler(pickle.Pickler):
-    """Pickles a result without its rubric: indicators and the rubric travel as references.
+    """Pickles a result without its rubric: the rubric, its indicators and the other rubric
+    objects a result points at (names, recommendation texts, bands) travel as references.
 
     Every result points at the same rubric, so sending it along with each result would cost
     most of the transfer time and, unpickled, one private copy of every indicator per result.
+    ``reducer_override`` (unlike ``persistent_id``) is not consulted for strings, numbers and
+    other plain values, which are most of a result.
     """
 
-    def persistent_id(self, obj: object) -> object:
-        if isinstance(obj, Indicator):
-            return ("indicator", obj.id)
-        if isinstance(obj, Rubric):
-            return ("rubric",)
-        return None
-
-
-class _RefUnpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, rubric: Rubric, indicators: dict[str, Indicator]) -> None:
-        super().__init__(io.BytesIO(data))
+    def __init__(self, file: io.BytesIO, rubric: Rubric) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.rubric = rubric
-        self.indicators = indicators
+        self.shared = _shared_index(rubric)
 
-    def persistent_load(self, pid: object) -> object:
-        assert isinstance(pid, tuple)
-        return self.rubric if pid[0] == "rubric" else self.indicators[pid[1]]
+    def reducer_override(self, obj: object) -> object:
+        if isinstance(obj, Indicator):
+            return _ref, ("indicator", obj.id)
+        if obj is self.rubric:
+            return _ref, ("rubric", None)
+        k = self.shared.get(id(obj))  # ids of live objects are unique, and the rubric lives on
+        return NotImplemented if k is None else (_ref, ("shared", k))
 
 
 def _pack(result: Result) -> bytes:
     buf = io.BytesIO()
-    _RefPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    _RefPickler(buf, result.rubric).dump(result)
     return buf.getvalue()
+
+
+def _unpack(data: bytes, rubric: Rubric, indicators: dict[str, Indicator], shared: list[object]) -> Result:
+    global _REFS
+    _REFS = (rubric, indicators, shared)
+    result = pickle.loads(data)
+    assert isinstance(result, Result)
+    return result
 
 
 def _score_packed(path: str) -> bytes | Failure:
@@ -154,14 +195,14 @@ def score_many(
     files: list[Path], rubric: Rubric, opts: ScoreOptions, jobs: int | None, lang: str
 ) -> tuple[list[Result], list[Failure]]:
     """Read and score every file; results come back from worker processes without their rubric."""
-    indicators = rubric.indicator_map()
+    indicators, shared = rubric.indicator_map(), _shared(rubric)
     results: list[Result] = []
     failures: list[Failure] = []
     for item in _map([str(f) for f in files], _score_packed, rubric, opts, jobs, lang):
         if isinstance(item, Failure):
             failures.append(item)
         else:
-            results.append(_RefUnpickler(item, rubric, indicators).load())
+            results.append(_unpack(item, rubric, indicators, shared))
     return results, failures
 
 
