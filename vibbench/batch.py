@@ -118,7 +118,7 @@ class _RefPickler(pickle.Pickler):
         self.rubric = rubric
         self.shared = _shared_index(rubric)
 
-    def reducer_override(self, obj: object) -> object:
+    def reducer_override(self, obj: object) -> Any:
         if isinstance(obj, Indicator):
             return _ref, ("indicator", obj.id)
         if obj is self.rubric:
