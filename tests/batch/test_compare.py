@@ -201,3 +201,32 @@ def test_results_travel_from_workers_without_their_rubric() -> None:
         batch._shared(rubric),
     )
     assert moved == result and moved.rubric is rubric
+
+
+@pytest.mark.parametrize(("lang", "width"), [("en", 80), ("zh", 80), ("en", 60), ("zh", 120)])
+def test_compare_matrix_fits_and_lines_up(lang: str, width: int) -> None:
+    """The matrix fits the terminal, names fold rather than vanish, and every number column ends
+    at the same place on every row (CJK names count two cells)."""
+    from rich.cells import cell_len
+
+    from vibbench.report.compare import render_table
+    from vibbench.scoring.ranking import rank
+
+    results = [score_file(b, "vib") for b in sorted(SAMPLES.glob("*.xlsx"))]
+    ranked = rank(results)
+    rank_of = {id(r): n for r, n in ranked}
+    text = render_table(ranked, results[0].rubric, lang, width)
+    lines = text.split("\n")
+    header = next(i for i, line in enumerate(lines) if line.lstrip().startswith("#"))
+    assert set(lines[header + 1].strip()) == {"─"}
+    matrix = lines[header : lines.index("", header)]
+    assert all(cell_len(line) <= width for line in matrix), matrix
+    folded = "".join(line[4:22] for line in matrix)
+    for r in results:
+        assert r.assessment.name.split()[0] in folded or r.assessment.name[:4] in folded
+    ends = set()
+    for r in results:
+        row = next(line for line in matrix if line.startswith(f" {rank_of[id(r)]} "))
+        overall = f"{r.overall.score:.1f}"
+        ends.add(cell_len(row[: row.rindex(overall) + len(overall)]))
+    assert len(ends) == 1, matrix

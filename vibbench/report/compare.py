@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vibbench.io import emit as emit_text
 from vibbench.report.common import DASH, capture, fmt, label, pct
@@ -11,6 +11,9 @@ from vibbench.report.escape import md
 from vibbench.rubric.model import Rubric
 from vibbench.scoring.ranking import Step, progress
 from vibbench.scoring.result import Result
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 Ranked = list[tuple[Result, int | None]]
 
@@ -106,7 +109,10 @@ def render_table(ranked: Ranked, rubric: Rubric, lang: str, width: int | None = 
     from rich import box
     from rich.table import Table
 
-    return capture(_rich_tables(ranked, rubric, lang, Table, box, width or 120), width or 120)
+    width = width or 120
+    out = _matrix_text(ranked, rubric, lang, width).plain
+    prog = _progress_table(ranked, rubric, lang, Table, box)
+    return out + ("\n" + capture(prog, width) if prog is not None else "")
 
 
 def fold(text: str, width: int) -> str:
@@ -134,49 +140,69 @@ def fold(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def _rich_tables(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any, width: int = 80) -> Any:  # noqa: N803
-    from rich.console import Group
-
-    legend = " · ".join(f"{p.id} {p.name.get(lang)}" for p in rubric.pillars)
-    matrix = Table(
-        title=f"{rubric.id} {rubric.version}", caption=legend, box=box.SIMPLE_HEAD, title_justify="left",
-        caption_justify="left", padding=(0, 1, 0, 0),
-    )  # fmt: skip
-    header = _matrix_header(rubric, lang, short=True)
+def _matrix_text(ranked: Ranked, rubric: Rubric, lang: str, width: int = 80) -> Text:
+    """The institutions × pillars matrix as styled text, laid out as rich's SIMPLE_HEAD table
+    would lay it out, but built directly: rich measures and renders every cell, which took
+    about a second for 1,000 institutions."""
     from rich.cells import cell_len
+    from rich.text import Text
 
+    header = _matrix_header(rubric, lang, short=True)
     rows = _matrix_rows(ranked, lang)
-    others = sum(
-        max(cell_len(h), *(cell_len(r[n]) for r in rows)) + 1 for n, h in enumerate(header) if n != 1
-    )
-    names = max(cell_len(r[1]) for r in [*rows, _reference_row(ranked, rubric, lang)])
-    # What is left of the terminal: the box draws an edge on each side and a rule between columns.
-    inst_width = max(cell_len(header[1]), min(names, width - others - (len(header) + 1) - 1))
-    for n, h in enumerate(header):
-        if n == 1:  # folded here: rich squeezes every column when one has a fixed width
-            matrix.add_column(h, no_wrap=True)
-        else:
-            matrix.add_column(
-                h, justify="left" if n in (2, 3 + len(rubric.pillars) + 1) else "right", no_wrap=True
-            )
-    for row in rows:
-        matrix.add_row(*row[:1], fold(row[1], inst_width), *row[2:])
     ref = _reference_row(ranked, rubric, lang)
-    matrix.add_row(*ref[:1], fold(ref[1], inst_width), *ref[2:], style="dim")
-    parts = [matrix]
+    band = 3 + len(rubric.pillars) + 1
+    left = {1, 2, band}  # institution, year, band
+    widths = [max(cell_len(h), *(cell_len(r[n]) for r in (*rows, ref))) for n, h in enumerate(header)]
+    keep = list(range(len(header)))
+    # On a narrow terminal the band, then the coverage, give way before names get too thin to read.
+    for optional in (band, len(header) - 1):
+        need = sum(widths[n] + 2 for n in keep if n != 1) + max(cell_len(header[1]), 12) + 2
+        if need > width:
+            keep.remove(optional)
+    others = sum(widths[n] + 2 for n in keep if n != 1)
+    # What is left of the terminal: an edge on the left, two cells between columns, and one
+    # cell spare so that no line fills the terminal's last column.
+    widths[1] = max(cell_len(header[1]), min(widths[1], width - others - 2))
+
+    def line(cells: list[str]) -> str:
+        padded = []
+        for n in keep:
+            gap = " " * (widths[n] - cell_len(cells[n]))
+            padded.append(cells[n] + gap if n in left else gap + cells[n])
+        return (" " + "  ".join(padded)).rstrip()
+
+    text = Text()
+    text.append(f"{rubric.id} {rubric.version}\n", style="table.title")
+    text.append("\n")
+    text.append(line(header) + "\n", style="table.header")
+    text.append(" " + "─" * (sum(widths[n] for n in keep) + 2 * len(keep) - 2) + "\n")
+    for cells, style in [*((r, "") for r in rows), (ref, "dim")]:
+        names = fold(cells[1], widths[1]).split("\n")
+        for k, name in enumerate(names):
+            shown = [name if n == 1 else (c if k == 0 else "") for n, c in enumerate(cells)]
+            text.append(line(shown) + "\n", style=style)
+    text.append("\n")
+    text.append(
+        " · ".join(f"{p.id} {p.name.get(lang)}" for p in rubric.pillars) + "\n", style="table.caption"
+    )
+    return text
+
+
+def _progress_table(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: Any) -> Any:  # noqa: N803
+    """Progress since the previous year, for institutions that appear with several years (else None)."""
     steps = progress([r for r, _ in ranked])
-    if steps:
-        prog = Table(title=PROGRESS_TITLE[lang], box=box.SIMPLE_HEAD, title_justify="left")
-        last = len(rubric.pillars) + 3
-        for n, h in enumerate(_progress_header(rubric, lang)):
-            if n in (0, last):
-                prog.add_column(h, overflow="fold", ratio=1, min_width=12)
-            else:
-                prog.add_column(h, justify="left" if n == 1 else "right", no_wrap=True)
-        for row in _progress_rows(steps, rubric):
-            prog.add_row(*row)
-        parts.append(prog)
-    return Group(*parts)
+    if not steps:
+        return None
+    prog = Table(title=PROGRESS_TITLE[lang], box=box.SIMPLE_HEAD, title_justify="left")
+    last = len(rubric.pillars) + 3
+    for n, h in enumerate(_progress_header(rubric, lang)):
+        if n in (0, last):
+            prog.add_column(h, overflow="fold", ratio=1, min_width=12)
+        else:
+            prog.add_column(h, justify="left" if n == 1 else "right", no_wrap=True)
+    for row in _progress_rows(steps, rubric):
+        prog.add_row(*row)
+    return prog
 
 
 def render_csv(ranked: Ranked, rubric: Rubric, lang: str) -> str:
@@ -258,7 +284,10 @@ def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path 
         from rich.table import Table
 
         console = Console(highlight=False)
-        console.print(_rich_tables(ranked, rubric, lang, Table, box, console.width))
+        console.print(_matrix_text(ranked, rubric, lang, console.width), soft_wrap=True, end="")
+        prog = _progress_table(ranked, rubric, lang, Table, box)
+        if prog is not None:
+            console.print(prog)
     else:
         emit_text(render_table(ranked, rubric, lang), output)
 
