@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibbench.rubric.model import HORIZONS, Band, Indicator, Rubric
+from vibbench.rubric.model import HORIZONS, Band, Rubric
 from vibbench.scoring.normalise import normalise
 from vibbench.scoring.result import (
     IndicatorResult,
@@ -55,74 +55,67 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
     for a in assessment.answers:
         by_id.setdefault(a.indicator, []).append(a)
 
-    # Per indicator: the answer, its score and the reference score.
-    references = _references(rubric)
-    raw: dict[str, tuple[float | None, float | None, float, float | None]] = {}
-    for ind, ref in references:
-        answers = by_id.get(ind.id)
-        if answers:
-            values = [a.value for a in answers]
-            ans = _median(values)
-            raw[ind.id] = (ans, normalise(ind, ans, rubric.scale), ref, max(values) - min(values))
-        else:
-            raw[ind.id] = (None, 0.0 if zero else None, ref, None)
-
-    method = opts.aggregation
     # Bottom-up, level by level: a node is kept when something below it is (with
     # --missing zero every indicator is), and its kept children's weights are renormalised.
+    # Per indicator on the way: the answer (median of the respondents'), its score, the
+    # reference score and the spread.
+    references = _references(rubric)
+    scale = rubric.scale
+    method = opts.aggregation
+    raw: dict[str, tuple[float | None, float | None, float, float | None]] = {}
     dims: dict[str, _Level] = {}
     pils: dict[str, _Level] = {}
     for p in rubric.pillars:
         for d in p.dimensions:
-            leaves = [
-                (i.id, i.weight, raw[i.id][1], raw[i.id][2], float(raw[i.id][0] is not None))
-                for i in d.indicators
-            ]
+            leaves: list[tuple[str, float, float | None, float | None, float]] = []
+            for ind in d.indicators:
+                ref = references[ind.id]
+                s: float | None
+                answers = by_id.get(ind.id)
+                if answers:
+                    values = [a.value for a in answers]
+                    ans = _median(values)
+                    s = normalise(ind, ans, scale)
+                    raw[ind.id] = (ans, s, ref, max(values) - min(values))
+                    leaves.append((ind.id, ind.weight, s, ref, 1.0))
+                else:
+                    s = 0.0 if zero else None
+                    raw[ind.id] = (None, s, ref, None)
+                    leaves.append((ind.id, ind.weight, s, ref, 0.0))
             dims[d.id] = _level(leaves, method)
         pils[p.id] = _level([(d.id, d.weight, *dims[d.id].triple) for d in p.dimensions], method)
     top = _level([(p.id, p.weight, *pils[p.id].triple) for p in rubric.pillars], method)
 
-    dim_results = [
-        NodeResult(d.id, d.name, p.id, *dims[d.id].numbers, pils[p.id].shares.get(d.id, 0.0))
-        for p in rubric.pillars
-        for d in p.dimensions
-    ]
-    pil_results = [
-        NodeResult(
-            p.id,
-            p.name,
-            None,
-            *pils[p.id].numbers,
-            top.shares.get(p.id, 0.0),
-            _band(rubric, pils[p.id].score),
-        )
-        for p in rubric.pillars
-    ]
-    overall = NodeResult("overall", T("Overall", "总分"), None, *top.numbers, 1.0, _band(rubric, top.score))
-
+    dim_results: list[NodeResult] = []
+    pil_results: list[NodeResult] = []
     ind_results: list[IndicatorResult] = []
-    for ind, _ in references:
-        ans_i, s_i, r, spread = raw[ind.id]
-        local = (
-            top.shares.get(ind.pillar, 0.0),
-            pils[ind.pillar].shares.get(ind.dimension, 0.0),
-            dims[ind.dimension].shares.get(ind.id, 0.0),
-        )
-        w = local[0] * local[1] * local[2]
-        ind_results.append(
-            IndicatorResult(
-                indicator=ind,
-                answer=ans_i,
-                score=s_i,
-                reference=r,
-                gap=None if s_i is None or (ans_i is None and not zero) else r - s_i,
-                weight=w,
-                local_weights=local if w > 0 else (0.0, 0.0, 0.0),
-                priority=w * max(0.0, r - s_i) if s_i is not None else 0.0,
-                answers=tuple(by_id.get(ind.id, ())),
-                spread=spread,
-            )
-        )
+    for p in rubric.pillars:
+        pil = pils[p.id]
+        p_share = top.shares.get(p.id, 0.0)
+        pil_results.append(NodeResult(p.id, p.name, None, *pil.numbers, p_share, _band(rubric, pil.score)))
+        for d in p.dimensions:
+            dim = dims[d.id]
+            d_share = pil.shares.get(d.id, 0.0)
+            dim_results.append(NodeResult(d.id, d.name, p.id, *dim.numbers, d_share))
+            for ind in d.indicators:
+                ans_i, s_i, r, spread = raw[ind.id]
+                local = (p_share, d_share, dim.shares.get(ind.id, 0.0))
+                w = local[0] * local[1] * local[2]
+                ind_results.append(
+                    IndicatorResult(
+                        indicator=ind,
+                        answer=ans_i,
+                        score=s_i,
+                        reference=r,
+                        gap=None if s_i is None or (ans_i is None and not zero) else r - s_i,
+                        weight=w,
+                        local_weights=local if w > 0 else (0.0, 0.0, 0.0),
+                        priority=w * max(0.0, r - s_i) if s_i is not None else 0.0,
+                        answers=tuple(by_id.get(ind.id, ())),
+                        spread=spread,
+                    )
+                )
+    overall = NodeResult("overall", T("Overall", "总分"), None, *top.numbers, 1.0, _band(rubric, top.score))
 
     recs = _recommendations(ind_results, opts.top)
     warnings = _warnings(assessment, rubric, ind_results, top.coverage)
@@ -159,16 +152,16 @@ class _Level:
         return self.score, self.reference, gap, self.coverage
 
 
-_LAST: tuple[Rubric, tuple[tuple[Indicator, float], ...]] | None = None
+_LAST: tuple[Rubric, dict[str, float]] | None = None
 
 
-def _references(rubric: Rubric) -> tuple[tuple[Indicator, float], ...]:
-    """Every indicator with its reference score, computed once per rubric (a batch scores
-    thousands of workbooks against one)."""
+def _references(rubric: Rubric) -> dict[str, float]:
+    """Every indicator's reference score, computed once per rubric (a batch scores thousands of
+    workbooks against one)."""
     global _LAST
     last = _LAST
     if last is None or last[0] is not rubric:
-        last = (rubric, tuple((i, normalise(i, i.reference, rubric.scale)) for i in rubric.indicators()))
+        last = (rubric, {i.id: normalise(i, i.reference, rubric.scale) for i in rubric.indicators()})
         _LAST = last
     return last[1]
 
