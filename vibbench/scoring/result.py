@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vibbench.records import fast_init
 from vibbench.rubric.model import Band, Indicator, Rubric
 from vibbench.text import Text
 from vibbench.workbook.model import Answer, Assessment
@@ -19,6 +20,7 @@ class ScoreOptions:
     """How many of the highest-priority indicators get recommendations."""
 
 
+@fast_init
 @dataclass(frozen=True)
 class IndicatorResult:
     indicator: Indicator
@@ -48,6 +50,7 @@ class IndicatorResult:
         return self.answer is not None
 
 
+@fast_init
 @dataclass(frozen=True)
 class NodeResult:
     """A dimension, a pillar or the overall score."""
@@ -65,6 +68,7 @@ class NodeResult:
     band: Band | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class RecommendationResult:
     indicator: str
@@ -74,6 +78,7 @@ class RecommendationResult:
     text: Text
 
 
+@fast_init
 @dataclass(frozen=True)
 class Warning:
     code: str
@@ -83,6 +88,7 @@ class Warning:
     indicator: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class Result:
     assessment: Assessment

@@ -882,6 +882,8 @@ def _has_error_type(xml: bytes) -> bool:
     followed by a quote, which any match contains, is looked for first by a plain byte search
     (four times faster, and rarely found in a sheet without errors)."""
     return (b'e"' in xml or b"e'" in xml) and _ERROR_TYPE.search(xml) is not None
+
+
 FAST_SCAN_BYTES = 1024 * 1024
 """Sheets up to this size are bounded with a few byte searches instead of a full parse."""
 
