@@ -9,6 +9,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from vibbench.rubric.model import HORIZONS, Band, Rubric
@@ -197,7 +198,8 @@ def _band(rubric: Rubric, score: float | None) -> Band | None:
 
 
 def _recommendations(results: list[IndicatorResult], top: int) -> list[RecommendationResult]:
-    ranked = sorted((r for r in results if r.priority > 0), key=lambda r: -r.priority)[:top]
+    # highest priority first; equal priorities keep the rubric's order (sorting is stable)
+    ranked = sorted((r for r in results if r.priority > 0), key=attrgetter("priority"), reverse=True)[:top]
     out: list[tuple[float, int, int, RecommendationResult]] = []
     for order, r in enumerate(ranked):
         for rec in r.indicator.recommendations:
@@ -217,7 +219,6 @@ def _warnings(
     assessment: Assessment, rubric: Rubric, results: list[IndicatorResult], coverage: float
 ) -> list[Warning]:
     out: list[Warning] = [Warning(n.code, n.message, n.indicator) for n in assessment.notices]
-    by_id = {r.id: r for r in results}
     for r in results:
         ind = r.indicator
         if ind.type == "level" and len(r.answers) > 1 and (r.spread or 0) >= DISAGREEMENT_SPREAD:
@@ -246,6 +247,7 @@ def _warnings(
                         ind.id,
                     )
                 )
+    by_id = {r.indicator.id: r for r in results} if rubric.checks else {}
     for check in rubric.checks:
         a, b = by_id.get(check.when.indicator), by_id.get(check.then.indicator)
         if a is None or b is None or a.answer is None or b.answer is None:
