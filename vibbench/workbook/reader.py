@@ -200,6 +200,14 @@ def _at(values: list[Any], i: int) -> Any:
     return values[i] if 0 <= i < len(values) else None
 
 
+def _text_at(values: list[Any], i: int) -> str:
+    """The i-th value of a row as text; empty beyond its ends."""
+    if not 0 <= i < len(values):
+        return ""
+    value = values[i]
+    return value.strip() if type(value) is str else _display(value)
+
+
 def _quote(value: Any) -> str:
     text = _display(value)
     if len(text) > 60:
@@ -555,7 +563,11 @@ class _Reader:
         tops = set(merged_ids.values())
         top_ids: dict[int, Any] = {}
         for r, first_col, values in rows:
-            raw_id, value = _at(values, id_col - first_col), _at(values, answer_col - first_col)
+            width = len(values)
+            i = id_col - first_col
+            raw_id = values[i] if 0 <= i < width else None
+            i = answer_col - first_col
+            value = values[i] if 0 <= i < width else None
             if r in merged_ids and _is_blank(raw_id):
                 raw_id = top_ids.get(merged_ids[r])
             elif r in tops:
@@ -658,8 +670,8 @@ class _Reader:
                     cell=cell,
                     raw=_raw(value, percent_cell),
                     respondent=respondent,
-                    evidence=_display(_at(values, evidence_col - first_col)),
-                    comment=_display(_at(values, comment_col - first_col)),
+                    evidence=_text_at(values, evidence_col - first_col),
+                    comment=_text_at(values, comment_col - first_col),
                 )
             )
         return answers
