@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote
@@ -139,3 +141,44 @@ def test_terminal_table_says_none_when_nothing_to_prioritise(tmp_path: Path) -> 
     summary = markdown_summary.render(result, "en")
     block = summary.partition("## Top priorities")[2].partition("## Warnings")[0]
     assert block.strip() == "None"
+
+
+TERMINAL_TRICKS = "Evil_x001B_[31mRED_x001B_[0m_x000D_Good \u202eSpoof [bold]B[/bold]"
+"""Excel's ``_xHHHH_`` escapes (which calamine decodes) for an escape sequence and a carriage
+return, a right-to-left override, and rich markup: none may reach a terminal as such."""
+
+
+def test_workbook_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = tmp_path / "tricks.xlsx"
+    shutil.copy(SAMPLES[0], book)
+    wb = openpyxl.load_workbook(book)
+    wb["Institution"]["B2"] = TERMINAL_TRICKS
+    responses = wb["Responses"]
+    header = {c.value: c.column for c in responses[1]}
+    evidence_col = next(col for name, col in header.items() if name in ("evidence", "Evidence", "佐证材料"))
+    responses.cell(row=2, column=evidence_col, value=TERMINAL_TRICKS)
+    wb.save(book)
+    # the same with an unknown id, which an error line quotes
+    answer_col = next(col for name, col in header.items() if name in ("answer", "Answer", "回答"))
+    row = responses.max_row + 1
+    responses.cell(row=row, column=1, value="NO.SUCH_x001B_[2J.ID")
+    responses.cell(row=row, column=answer_col, value=3)
+    wrong = tmp_path / "tricks-unknown-id.xlsx"
+    wb.save(wrong)
+    outputs = []
+    for args in (
+        ["score", str(book)],
+        ["score", str(book), "--format", "csv"],
+        ["score", str(book), "--format", "markdown"],
+        ["compare", str(book), str(SAMPLES[0])],
+        ["compare", str(book), "--format", "csv"],
+        ["score", str(wrong)],
+    ):
+        res = subprocess.run([sys.executable, "-m", "vibbench", *args], capture_output=True)
+        outputs.append((res.stdout + res.stderr).decode("utf-8"))  # bytes: a text pipe would turn \r into \n
+    assert "NO.SUCH[2J.ID" in outputs[-1]  # the error names the id, without its escape
+    for text in outputs:
+        assert not {"\x1b", "\r", "\u202e"} & set(text), text[:400]
+    assert "[bold]B[/bold]" in outputs[0] and "[bold]B[/bold]" in outputs[3]  # shown, not obeyed

@@ -97,6 +97,7 @@ def capture(renderable: object, width: int = 100, color: bool = False) -> str:
         force_terminal=color,
         no_color=not color,
         highlight=False,
+        markup=False,  # text from workbooks and rubrics is printed as it is, never as markup
     )
     console.print(renderable)
     return console.export_text(styles=color)

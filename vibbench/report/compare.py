@@ -283,7 +283,7 @@ def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path 
         from rich.console import Console
         from rich.table import Table
 
-        console = Console(highlight=False)
+        console = Console(highlight=False, markup=False)  # names are text, never markup
         console.print(_matrix_text(ranked, rubric, lang, console.width), soft_wrap=True, end="")
         prog = _progress_table(ranked, rubric, lang, Table, box)
         if prog is not None:

@@ -36,6 +36,6 @@ def _print_table(result: Result, lang: str) -> None:
 
     from vibbench.report.table import build
 
-    console = Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False, markup=False)  # workbook text is never markup
     console.print(build(result, lang, result.options.top, console.width))
     sys.stdout.flush()

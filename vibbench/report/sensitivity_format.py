@@ -159,6 +159,6 @@ def emit(
     from rich.console import Console
 
     if output is None:
-        Console(highlight=False).print(_table(ranked, analysis, lang))
+        Console(highlight=False, markup=False).print(_table(ranked, analysis, lang))
         return
     emit_text(capture(_table(ranked, analysis, lang), 140), output)

@@ -51,22 +51,22 @@ def show(spec: str, lang: str) -> None:
     w = effective_weights(rubric)
     zh = lang == "zh"
     ref_word = "参照：" if zh else "ref: "
-    title = f"[bold]{rubric.id}[/] {rubric.version} — {rubric.title.get(lang)}"
+    title = f"[bold]{escape(rubric.id)}[/] {escape(rubric.version)} — {escape(rubric.title.get(lang))}"
     tree = Tree(title)
     for p in rubric.pillars:
-        pn = tree.add(f"[bold]{p.id}[/] {p.name.get(lang)}  [cyan]{w[p.id]:.1%}[/]")
+        pn = tree.add(f"[bold]{escape(p.id)}[/] {escape(p.name.get(lang))}  [cyan]{w[p.id]:.1%}[/]")
         for d in p.dimensions:
-            dn = pn.add(f"[bold]{d.id}[/] {d.name.get(lang)}  [cyan]{w[d.id]:.1%}[/]")
+            dn = pn.add(f"[bold]{escape(d.id)}[/] {escape(d.name.get(lang))}  [cyan]{w[d.id]:.1%}[/]")
             for i in d.indicators:
                 kind = TYPES[i.type].get(lang) if i.type in TYPES else i.type
                 dn.add(
-                    f"{i.id} {i.name.get(lang)}  [cyan]{w[i.id]:.1%}[/]  [dim]{kind}[/]  "
+                    f"{escape(i.id)} {escape(i.name.get(lang))}  [cyan]{w[i.id]:.1%}[/]  [dim]{kind}[/]  "
                     f"{ref_word}[green]{escape(answer_text(rubric, i, i.reference, lang))}[/]"
                 )
     console = Console(highlight=False)
     console.print(tree)
     if rubric.checks:
-        console.print(("校验：" if zh else "checks: ") + ", ".join(c.id for c in rubric.checks))
+        console.print(("校验：" if zh else "checks: ") + ", ".join(c.id for c in rubric.checks), markup=False)
 
 
 def validate(path: Path, lang: str) -> str:

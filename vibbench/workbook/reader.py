@@ -22,6 +22,8 @@ Decisions where SPEC §2 is silent:
   may carry a label after a dash (``yes – 是``) like a level does.
 * The stamp sheet ``_vibbench`` is read when it is present and well formed; otherwise the
   stamp is ``None``, never an error.
+* Control characters (escape sequences, carriage returns, bidirectional overrides) are
+  dropped from every text cell: nothing read may drive the terminal it is printed on.
 """
 
 from __future__ import annotations
@@ -84,6 +86,14 @@ _LABEL = re.compile(rf"([+-]?\d+(?:\.\d+)?)\s*(?:[{_DASHES}]\s*.*)?", re.DOTALL)
 _TOKEN_LABEL = re.compile(rf"(\S+?)\s*[{_DASHES}]\s*\S.*", re.DOTALL)
 _PLAIN_SHEET = re.compile(r"[\w.]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_CONTROLS = dict.fromkeys(
+    [c for c in range(0x20) if c not in (0x09, 0x0A)]
+    + [0x7F, *range(0x80, 0xA0)]
+    + [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+"""Characters no cell needs and a terminal obeys: escape sequences (calamine decodes Excel's
+``_x001B_``), carriage returns that overwrite a line, bidirectional overrides that reorder it.
+Tabs and line breaks stay."""
 
 _FIX_RESAVE = T(
     "open it in Excel, WPS or LibreOffice and save it again as an Excel workbook (.xlsx)",
@@ -198,6 +208,15 @@ def _is_blank(value: Any) -> bool:
 def _at(values: list[Any], i: int) -> Any:
     """The i-th value of a row, None beyond its ends (a column left of the used area is -1 or less)."""
     return values[i] if 0 <= i < len(values) else None
+
+
+def _without_controls(values: list[Any]) -> list[Any]:
+    """The row with :data:`_CONTROLS` removed from its texts: whatever a workbook holds, nothing
+    read from it can move the cursor or colour the terminal it is later printed on."""
+    for v in values:
+        if type(v) is str and not v.isprintable():
+            return [x.translate(_CONTROLS) if type(x) is str else x for x in values]
+    return values
 
 
 def _text_at(values: list[Any], i: int) -> str:
@@ -473,7 +492,7 @@ class _Reader:
         except Exception as exc:
             raise self._damaged(exc) from exc
         for r, values in enumerate(rows):
-            yield r, first_col, values
+            yield r, first_col, _without_controls(values)
 
     def _sheet_with_header(
         self,
