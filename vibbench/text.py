@@ -7,6 +7,22 @@ from typing import Any
 
 LANGS = ("en", "zh")
 
+CONTROLS = dict.fromkeys(
+    [c for c in range(0x20) if c not in (0x09, 0x0A)]
+    + [0x7F, *range(0x80, 0xA0)]
+    + [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+"""Characters no text here needs and a terminal obeys (a ``str.translate`` table that drops
+them): escape sequences, carriage returns that overwrite a line, bidirectional overrides that
+reorder it. Tabs and line breaks are not among them."""
+
+
+def control_in(text: str) -> str | None:
+    """The first character of :data:`CONTROLS` in ``text``, if any."""
+    if text.isprintable():
+        return None
+    return next((ch for ch in text if ord(ch) in CONTROLS), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Text:

@@ -16,7 +16,7 @@ import yaml
 
 from vibbench.errors import Problem, ProblemList, RubricError, UsageError
 from vibbench.rubric.loader import display_path, resolve
-from vibbench.text import T
+from vibbench.text import T, control_in
 
 try:  # libyaml's C loader is ~10x faster on a large rubric
     from yaml import CSafeLoader as _SafeLoader
@@ -137,7 +137,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, 
             seq.loc.keys[i] = (file, item.start_mark.line + 1)
         return seq
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         problems.add(
             f"{file}:{line}",
@@ -148,6 +148,19 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, 
             ),
         )
         return None
+    bad = control_in(value) if isinstance(value, str) else None
+    if bad is not None:
+        code = f"U+{ord(bad):04X}"
+        problems.add(
+            f"{file}:{line}",
+            T(f"the text holds the control character {code}", f"文本含控制字符 {code}"),
+            T(
+                "remove it: texts are printed on terminals, where such characters move the cursor, "
+                "colour or reorder what follows",
+                "请删除：文本会输出到终端，这类字符会移动光标、改变颜色或打乱后续文字的顺序",
+            ),
+        )
+    return value
 
 
 def _first_line(exc: Exception) -> str:

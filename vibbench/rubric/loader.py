@@ -18,8 +18,9 @@ from vibbench.errors import UsageError
 from vibbench.rubric.model import Rubric, build
 from vibbench.text import T
 
-CACHE_FORMAT = 1
-"""Bump when the canonical form changes, so older cache entries are not read."""
+CACHE_FORMAT = 2
+"""Bump when the canonical form or validation changes, so older cache entries are not read
+(2: texts with control characters are refused)."""
 
 
 def display_path(path: Path) -> str:

@@ -40,7 +40,7 @@ from typing import Any
 
 from vibbench.errors import Problem, ProblemList, VibbenchError, WorkbookError
 from vibbench.rubric.model import Indicator, Rubric
-from vibbench.text import T, Text
+from vibbench.text import CONTROLS, T, Text
 from vibbench.workbook import limits
 from vibbench.workbook.model import Answer, Assessment, Notice, RubricStamp
 
@@ -86,14 +86,6 @@ _LABEL = re.compile(rf"([+-]?\d+(?:\.\d+)?)\s*(?:[{_DASHES}]\s*.*)?", re.DOTALL)
 _TOKEN_LABEL = re.compile(rf"(\S+?)\s*[{_DASHES}]\s*\S.*", re.DOTALL)
 _PLAIN_SHEET = re.compile(r"[\w.]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-_CONTROLS = dict.fromkeys(
-    [c for c in range(0x20) if c not in (0x09, 0x0A)]
-    + [0x7F, *range(0x80, 0xA0)]
-    + [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-)
-"""Characters no cell needs and a terminal obeys: escape sequences (calamine decodes Excel's
-``_x001B_``), carriage returns that overwrite a line, bidirectional overrides that reorder it.
-Tabs and line breaks stay."""
 
 _FIX_RESAVE = T(
     "open it in Excel, WPS or LibreOffice and save it again as an Excel workbook (.xlsx)",
@@ -211,11 +203,11 @@ def _at(values: list[Any], i: int) -> Any:
 
 
 def _without_controls(values: list[Any]) -> list[Any]:
-    """The row with :data:`_CONTROLS` removed from its texts: whatever a workbook holds, nothing
-    read from it can move the cursor or colour the terminal it is later printed on."""
+    """The row with :data:`vibbench.text.CONTROLS` removed from its texts: whatever a workbook
+    holds, nothing read from it can move the cursor or colour the terminal it is printed on."""
     for v in values:
         if type(v) is str and not v.isprintable():
-            return [x.translate(_CONTROLS) if type(x) is str else x for x in values]
+            return [x.translate(CONTROLS) if type(x) is str else x for x in values]
     return values
 
 
