@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from vibbench.errors import UsageError, VibbenchError
 from vibbench.rubric.model import Indicator, Rubric
-from vibbench.scoring.result import Result, ScoreOptions
+from vibbench.scoring.result import Result, ScoreOptions, Standing
 from vibbench.text import T, Text
 
 T_co = TypeVar("T_co")
@@ -127,23 +127,26 @@ class _RefPickler(pickle.Pickler):
         return NotImplemented if k is None else (_ref, ("shared", k))
 
 
-def _pack(result: Result) -> bytes:
+def _pack(obj: Result | Standing, rubric: Rubric) -> bytes:
     buf = io.BytesIO()
-    _RefPickler(buf, result.rubric).dump(result)
+    _RefPickler(buf, rubric).dump(obj)
     return buf.getvalue()
 
 
-def _unpack(data: bytes, rubric: Rubric, indicators: dict[str, Indicator], shared: list[object]) -> Result:
+def _unpack(data: bytes, rubric: Rubric, indicators: dict[str, Indicator], shared: list[object]) -> Any:
     global _REFS
     _REFS = (rubric, indicators, shared)
-    result = pickle.loads(data)
-    assert isinstance(result, Result)
-    return result
+    return pickle.loads(data)
 
 
 def _score_packed(path: str) -> bytes | Failure:
     outcome = _score_one(path)
-    return outcome if isinstance(outcome, Failure) else _pack(outcome)
+    return outcome if isinstance(outcome, Failure) else _pack(outcome, outcome.rubric)
+
+
+def _standing_packed(path: str) -> bytes | Failure:
+    outcome = _score_one(path)
+    return outcome if isinstance(outcome, Failure) else _pack(Standing.of(outcome), outcome.rubric)
 
 
 def _score_one(path: str) -> Result | Failure:
@@ -195,10 +198,28 @@ def score_many(
     files: list[Path], rubric: Rubric, opts: ScoreOptions, jobs: int | None, lang: str
 ) -> tuple[list[Result], list[Failure]]:
     """Read and score every file; results come back from worker processes without their rubric."""
+    return _collect(files, _score_packed, rubric, opts, jobs, lang)
+
+
+def standings_many(
+    files: list[Path], rubric: Rubric, opts: ScoreOptions, jobs: int | None, lang: str
+) -> tuple[list[Standing], list[Failure]]:
+    """Read and score every file; only each institution's standing comes back (compare's views)."""
+    return _collect(files, _standing_packed, rubric, opts, jobs, lang)
+
+
+def _collect(
+    files: list[Path],
+    worker: Callable[[str], bytes | Failure],
+    rubric: Rubric,
+    opts: ScoreOptions,
+    jobs: int | None,
+    lang: str,
+) -> tuple[list[Any], list[Failure]]:
     indicators, shared = rubric.indicator_map(), _shared(rubric)
-    results: list[Result] = []
+    results: list[Any] = []
     failures: list[Failure] = []
-    for item in _map([str(f) for f in files], _score_packed, rubric, opts, jobs, lang):
+    for item in _map([str(f) for f in files], worker, rubric, opts, jobs, lang):
         if isinstance(item, Failure):
             failures.append(item)
         else:
@@ -306,10 +327,10 @@ def run_compare(
         if digests:
             render_compare.emit_json_digests(digests, rubric, lang, output)
         return _exit_code(failures)
-    results, failures = score_many(files, rubric, opts, jobs, lang)
+    standings, failures = standings_many(files, rubric, opts, jobs, lang)
     report_failures(failures)
-    if results:
-        render_compare.emit(rank(results), rubric, fmt, lang, output)
+    if standings:
+        render_compare.emit(rank(standings), rubric, fmt, lang, output)
     return _exit_code(failures)
 
 

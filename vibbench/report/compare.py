@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -9,13 +10,14 @@ from vibbench.io import emit as emit_text
 from vibbench.report.common import DASH, capture, fmt, label, pct
 from vibbench.report.escape import md
 from vibbench.rubric.model import Rubric
-from vibbench.scoring.ranking import Step, progress
+from vibbench.scoring.ranking import Scored, Step, progress
 from vibbench.scoring.result import Result
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-Ranked = list[tuple[Result, int | None]]
+Ranked = Sequence[tuple[Scored, int | None]]
+"""Institutions with their rank: full results, or the standings batch workers send back."""
 
 PROGRESS_TITLE = {"en": "Progress since the previous year", "zh": "较上一年度的进展"}
 MOVERS = {"en": "Moved most", "zh": "变化最大的指标"}
@@ -26,7 +28,7 @@ def _signed(v: float | None) -> str:
     return DASH if v is None else f"{v:+.1f}"
 
 
-def to_dict(ranked: Ranked, rubric: Rubric, lang: str) -> dict[str, Any]:
+def to_dict(ranked: Sequence[tuple[Result, int | None]], rubric: Rubric, lang: str) -> dict[str, Any]:
     from vibbench.report.json_format import SCHEMA_VERSION
     from vibbench.report.json_format import to_dict as one
 
@@ -267,11 +269,8 @@ def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Pat
 
 
 def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path | None) -> None:
-    if fmt_name == "json":
-        from vibbench.report.json_format import dumps_many
-
-        emit_text(dumps_many(to_dict(ranked, rubric, lang)), output)
-    elif fmt_name == "csv":
+    """Table, CSV or Markdown (JSON is written from the workers' digests: :func:`emit_json_digests`)."""
+    if fmt_name == "csv":
         emit_text(render_csv(ranked, rubric, lang), output)
     elif fmt_name == "markdown":
         chart = None

@@ -114,3 +114,34 @@ class Result:
             key=lambda r: -r.priority,
         )
         return ranked[:n]
+
+
+@fast_init
+@dataclass(frozen=True)
+class IndicatorScore:
+    id: str
+    score: float | None
+
+
+@fast_init
+@dataclass(frozen=True)
+class Standing:
+    """What ranking and the compare views read of a scored workbook: the institution and its
+    scores, without answers, recommendations and warnings. Batch workers send these back for
+    ``compare``'s table, CSV and Markdown: half a result's bytes, far less to unpickle."""
+
+    assessment: Assessment
+    """The institution and source; its answers and notices are left out."""
+    overall: NodeResult
+    pillars: tuple[NodeResult, ...]
+    indicators: tuple[IndicatorScore, ...]
+
+    @classmethod
+    def of(cls, result: Result) -> Standing:
+        a = result.assessment
+        return cls(
+            Assessment(a.path, a.sha256, a.institution, ()),
+            result.overall,
+            result.pillars,
+            tuple(IndicatorScore(i.indicator.id, i.score) for i in result.indicators),
+        )
