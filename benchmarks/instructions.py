@@ -43,7 +43,7 @@ def work(stage: str, rubric: str, folder: str, count: int) -> None:
         for f in files:
             score_workbook(f, plain)
         return
-    from vibbench.report.json_format import compact_bytes, to_dict
+    from vibbench.report.json_format import compact, to_dict
     from vibbench.rubric.loader import load_rubric
     from vibbench.scoring.engine import score
     from vibbench.workbook.reader import read_assessment
@@ -54,7 +54,7 @@ def work(stage: str, rubric: str, folder: str, count: int) -> None:
         if stage != "read":
             result = score(a, r)
             if stage == "read + score + JSON":
-                compact_bytes(to_dict(result, "en"))
+                compact(to_dict(result, "en"))
 
 
 def counted(stage: str, rubric: Path, folder: Path, count: int) -> int:

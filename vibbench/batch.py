@@ -239,13 +239,13 @@ class Digest:
 
 
 def _digest_one(path: str) -> Digest | Failure:
-    from vibbench.report.json_format import compact_bytes, to_dict
+    from vibbench.report.json_format import compact, to_dict
 
     outcome = _score_one(path)
     if isinstance(outcome, Failure):
         return outcome
     a = outcome.assessment
-    return Digest(a.name, a.year, outcome.overall.score, compact_bytes(to_dict(outcome, _LANG)))
+    return Digest(a.name, a.year, outcome.overall.score, compact(to_dict(outcome, _LANG)))
 
 
 def digest_many(

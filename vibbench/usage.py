@@ -59,9 +59,9 @@ def _allowed(param: Any) -> Text | None:
     return None
 
 
-def _detail(exc: Any) -> str:
-    text = str(exc.format_message()).strip()
-    return re.sub(r"\s+", " ", text).rstrip(".")
+def _one_line(text: object) -> str:
+    """Click's message on one line, without its closing full stop."""
+    return re.sub(r"\s+", " ", str(text)).strip().rstrip(".")
 
 
 def _command(exc: Any, argv: Sequence[str]) -> str:
@@ -82,7 +82,7 @@ def problem(exc: Any, argv: Sequence[str] = ()) -> Problem:
     """The click usage error ``exc`` (raised for the command line ``argv``) as a vibbench problem."""
     command = _command(exc, argv)
     kinds = _kinds(exc)
-    detail = _detail(exc)
+    detail = _one_line(exc.format_message())
     param = getattr(exc, "param", None)
     hint = _hint(param)
     where = f"{command} {hint}" if hint else command
@@ -106,7 +106,7 @@ def problem(exc: Any, argv: Sequence[str] = ()) -> Problem:
         return Problem(command, what, help_fix)
     if "BadParameter" in kinds:
         allowed = _allowed(param)
-        detail = re.sub(r"\s+", " ", str(getattr(exc, "message", "") or detail)).strip().rstrip(".")
+        detail = _one_line(getattr(exc, "message", "") or detail)
         what = T(detail, f"取值无效（{detail}）")
         return Problem(where, what, allowed or help_fix)
     if "BadOptionUsage" in kinds and detail.endswith("requires an argument"):

@@ -84,6 +84,11 @@ def horizon(key: str, lang: str) -> str:
     return HORIZON.get(key, Text(key)).get(lang)
 
 
+def type_name(kind: str, lang: str) -> str:
+    """An indicator type (``level``, ``number``, ``boolean``) as said in ``lang``."""
+    return TYPES.get(kind, Text(kind)).get(lang)
+
+
 def capture(renderable: object, width: int = 100, color: bool = False) -> str:
     """Render a rich object to a string, as a terminal of ``width`` columns would show it."""
     import io

@@ -252,7 +252,7 @@ def render_markdown(ranked: Ranked, rubric: Rubric, lang: str, chart: str | None
 
 def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Path | None) -> None:
     """``compare --format json`` from institutions already rendered by the workers, plus their rank."""
-    from vibbench.report.json_format import SCHEMA_VERSION, join_many_bytes
+    from vibbench.report.json_format import SCHEMA_VERSION, join_many
     from vibbench.scoring.ranking import competition_ranks
 
     ranks = competition_ranks([d.overall for d in digests])
@@ -265,7 +265,7 @@ def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Pat
     }
     encoded = [b"null" if r is None else str(r).encode() for r in ranks]
     items = ((memoryview(digests[i].json)[:-1], b',"rank":', encoded[i], b"}") for i in order)
-    emit_text(join_many_bytes(head, items), output)
+    emit_text(join_many(head, items), output)
 
 
 def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path | None) -> None:

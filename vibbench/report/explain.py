@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from vibbench.errors import UsageError
-from vibbench.report.common import TYPES, answer_text, fmt, horizon
+from vibbench.report.common import answer_text, fmt, horizon, type_name
 from vibbench.rubric.model import Indicator
 from vibbench.scoring.result import IndicatorResult, NodeResult, Result
 from vibbench.text import T
@@ -41,7 +41,7 @@ def explain(result: Result, ident: str, lang: str = "en") -> str:
 
 def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[str]:
     ind, rubric = r.indicator, result.rubric
-    kind = TYPES[ind.type].get(lang) if ind.type in TYPES else ind.type
+    kind = type_name(ind.type, lang)
     out = [f"{ind.id} — {ind.name.get(lang)}" + (f"（{kind}）" if zh else f" ({kind})"), ""]
     out.append("1. " + ("回答" if zh else "Answers"))
     if not r.answers:

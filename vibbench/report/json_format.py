@@ -96,38 +96,28 @@ def dumps(obj: Any) -> str:
     return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-def compact(obj: Any) -> str:
-    return orjson.dumps(obj).decode()
-
-
-def compact_bytes(obj: Any) -> bytes:
-    """:func:`compact` as UTF-8 bytes: what batch workers send, so that 1,000 institutions'
-    14 MB are neither decoded nor encoded again on their way to the output."""
+def compact(obj: Any) -> bytes:
+    """One line of UTF-8 JSON. Bytes, not text: batch workers send these, and 1,000
+    institutions' 14 MB are then neither decoded nor encoded again on their way out."""
     return orjson.dumps(obj)
 
 
-def dumps_many(obj: dict[str, Any], key: str = "institutions") -> str:
+def dumps_many(obj: dict[str, Any], key: str = "institutions") -> bytes:
     """Many institutions: the same JSON, one institution per line.
 
-    Indented output of thousands of institutions is tens of megabytes and goes through the
-    slow pure-Python encoder; one compact line per institution keeps it fast, greppable and
-    still valid JSON for ``jq``.
+    Indented output of thousands of institutions is tens of megabytes; one compact line per
+    institution keeps it fast, greppable and still valid JSON for ``jq``.
     """
     head = {k: v for k, v in obj.items() if k != key}
-    return join_many(head, [compact(item) for item in obj[key]], key)
+    return join_many(head, [(compact(item),) for item in obj[key]], key)
 
 
-def join_many(head: dict[str, Any], items: list[str], key: str = "institutions") -> str:
-    """``head`` plus ``key`` holding the already-encoded ``items``, one per line."""
-    return compact(head)[:-1] + f',"{key}":[\n' + ",\n".join(items) + "]}\n"
-
-
-def join_many_bytes(
+def join_many(
     head: dict[str, Any], items: Iterable[Sequence[bytes | memoryview]], key: str = "institutions"
 ) -> bytes:
-    """:func:`join_many` for items already encoded as UTF-8, each given as the pieces that make
-    it up: everything is copied once, into the result (14 MB for 1,000 institutions)."""
-    pieces: list[bytes | memoryview] = [compact_bytes(head)[:-1], f',"{key}":[\n'.encode()]
+    """``head`` plus ``key`` holding the already-encoded ``items``, one per line, each given as
+    the pieces that make it up: everything is copied once, into the result."""
+    pieces: list[bytes | memoryview] = [compact(head)[:-1], f',"{key}":[\n'.encode()]
     for n, item in enumerate(items):
         if n:
             pieces.append(b",\n")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text as RichText
 
 from vibbench.report.common import answer_text, capture, fmt, horizon, label, pct
-from vibbench.scoring.result import Result
+from vibbench.scoring.result import NodeResult, Result
 
 
 def _bar(score: float | None, ref: float | None, width: int = 20) -> RichText:
@@ -28,6 +30,20 @@ ROOM_WITHOUT_BAR = 62
 then goes, so that names and numbers keep their room."""
 
 
+def _nodes(nodes: Sequence[NodeResult], title: str, name: str, lang: str, bar: int = 0) -> Table:
+    """Pillars or dimensions: score, VIB, gap and coverage, and a bar ``bar`` cells wide (none at 0)."""
+    table = Table(title=label(title, lang), box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column(label(name, lang))
+    for key in ("score", "reference", "gap_short", "coverage"):
+        table.add_column(label(key, lang), justify="right")
+    if bar:
+        table.add_column("", no_wrap=True)
+    for n in nodes:
+        cells = [f"{n.id} {n.name.get(lang)}", fmt(n.score), fmt(n.reference), fmt(n.gap), pct(n.coverage)]
+        table.add_row(*cells, *([_bar(n.score, n.reference, bar)] if bar else []))
+    return table
+
+
 def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> Group:
     a, r = result.assessment, result.rubric
     bar = min(BAR_WIDTH, width - ROOM_WITHOUT_BAR)
@@ -45,28 +61,8 @@ def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> 
         f"{label('gap', lang)}: {fmt(o.gap)}",
     )
 
-    pillars = Table(title=label("pillars", lang), box=box.SIMPLE_HEAD, title_justify="left")
-    pillars.add_column(label("pillar", lang))
-    pillars.add_column(label("score", lang), justify="right")
-    pillars.add_column(label("reference", lang), justify="right")
-    pillars.add_column(label("gap_short", lang), justify="right")
-    pillars.add_column(label("coverage", lang), justify="right")
-    if bar >= 8:
-        pillars.add_column("", no_wrap=True)
-    for p in result.pillars:
-        cells = [f"{p.id} {p.name.get(lang)}", fmt(p.score), fmt(p.reference), fmt(p.gap), pct(p.coverage)]
-        pillars.add_row(*cells, *([_bar(p.score, p.reference, bar)] if bar >= 8 else []))
-
-    dims = Table(title=label("dimensions", lang), box=box.SIMPLE_HEAD, title_justify="left")
-    dims.add_column(label("dimension", lang))
-    dims.add_column(label("score", lang), justify="right")
-    dims.add_column(label("reference", lang), justify="right")
-    dims.add_column(label("gap_short", lang), justify="right")
-    dims.add_column(label("coverage", lang), justify="right")
-    for d in result.dimensions:
-        dims.add_row(
-            f"{d.id} {d.name.get(lang)}", fmt(d.score), fmt(d.reference), fmt(d.gap), pct(d.coverage)
-        )
+    pillars = _nodes(result.pillars, "pillars", "pillar", lang, bar if bar >= 8 else 0)
+    dims = _nodes(result.dimensions, "dimensions", "dimension", lang)
 
     pri = Table(title=label("priorities", lang), box=box.SIMPLE_HEAD, title_justify="left")
     pri.add_column("#", justify="right")

@@ -45,7 +45,7 @@ def show(spec: str, lang: str) -> None:
     from rich.markup import escape
     from rich.tree import Tree
 
-    from vibbench.report.common import TYPES, answer_text
+    from vibbench.report.common import answer_text, type_name
 
     rubric = load_rubric(spec)
     w = effective_weights(rubric)
@@ -58,7 +58,7 @@ def show(spec: str, lang: str) -> None:
         for d in p.dimensions:
             dn = pn.add(f"[bold]{escape(d.id)}[/] {escape(d.name.get(lang))}  [cyan]{w[d.id]:.1%}[/]")
             for i in d.indicators:
-                kind = TYPES[i.type].get(lang) if i.type in TYPES else i.type
+                kind = type_name(i.type, lang)
                 dn.add(
                     f"{escape(i.id)} {escape(i.name.get(lang))}  [cyan]{w[i.id]:.1%}[/]  [dim]{kind}[/]  "
                     f"{ref_word}[green]{escape(answer_text(rubric, i, i.reference, lang))}[/]"
