@@ -8,6 +8,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -88,17 +89,25 @@ def test_roadmap_matches_score_json(tmp_path: Path) -> None:
     assert not (tmp_path / "r_charts").exists()
 
 
-def test_hostile_workbook_renders_as_plain_text(tmp_path: Path) -> None:
+def _sample_with(book: Path, name: str, evidence: str) -> tuple[Any, dict[Any, int]]:
+    """The first sample, with institution name ``name`` and ``evidence`` on its first answer,
+    saved as ``book``; its workbook (openpyxl) and Responses header → column, for more edits."""
     import openpyxl
 
-    book = tmp_path / "hostile.xlsx"
     shutil.copy(SAMPLES[0], book)
     wb = openpyxl.load_workbook(book)
-    wb["Institution"]["B2"] = HOSTILE
+    wb["Institution"]["B2"] = name
     responses = wb["Responses"]
-    evidence_col = next(c.column for c in responses[1] if c.value in ("evidence", "Evidence", "佐证材料"))
-    responses.cell(row=2, column=evidence_col, value="one\ntwo | three <script>alert(2)</script>")
+    header = {c.value: c.column for c in responses[1]}
+    evidence_col = next(col for key, col in header.items() if key in ("evidence", "Evidence", "佐证材料"))
+    responses.cell(row=2, column=evidence_col, value=evidence)
     wb.save(book)
+    return wb, header
+
+
+def test_hostile_workbook_renders_as_plain_text(tmp_path: Path) -> None:
+    book = tmp_path / "hostile.xlsx"
+    _sample_with(book, HOSTILE, "one\ntwo | three <script>alert(2)</script>")
     out = tmp_path / "hostile.md"
     run("report", str(book), "--output", str(out))
     text = out.read_text(encoding="utf-8")
@@ -149,17 +158,9 @@ return, a right-to-left override, and rich markup: none may reach a terminal as 
 
 
 def test_workbook_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
-    import openpyxl
-
     book = tmp_path / "tricks.xlsx"
-    shutil.copy(SAMPLES[0], book)
-    wb = openpyxl.load_workbook(book)
-    wb["Institution"]["B2"] = TERMINAL_TRICKS
+    wb, header = _sample_with(book, TERMINAL_TRICKS, TERMINAL_TRICKS)
     responses = wb["Responses"]
-    header = {c.value: c.column for c in responses[1]}
-    evidence_col = next(col for name, col in header.items() if name in ("evidence", "Evidence", "佐证材料"))
-    responses.cell(row=2, column=evidence_col, value=TERMINAL_TRICKS)
-    wb.save(book)
     # the same with an unknown id, which an error line quotes
     answer_col = next(col for name, col in header.items() if name in ("answer", "Answer", "回答"))
     row = responses.max_row + 1
