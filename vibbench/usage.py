@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from vibbench.errors import Problem
+from vibbench.errors import Problem, Where
 from vibbench.text import T, Text
 
 
@@ -95,7 +95,7 @@ def problem(exc: Any, argv: Sequence[str] = ()) -> Problem:
             fix = T(f"did you mean {' or '.join(close)}?", f"是否想用 {' 或 '.join(close)}？")
         else:
             fix = help_fix
-        return Problem(command, what, fix)
+        return Problem(Where(command), what, fix)
     if "MissingParameter" in kinds:
         is_option = getattr(exc, "param_type", None) == "option" or (
             getattr(param, "param_type_name", "") == "option"
@@ -103,19 +103,19 @@ def problem(exc: Any, argv: Sequence[str] = ()) -> Problem:
         what = T(
             f"{hint or 'a value'} is missing", f"缺少{'选项' if is_option else '参数'} {hint or ''}".rstrip()
         )
-        return Problem(command, what, help_fix)
+        return Problem(Where(command), what, help_fix)
     if "BadParameter" in kinds:
         allowed = _allowed(param)
         detail = _one_line(getattr(exc, "message", "") or detail)
         what = T(detail, f"取值无效（{detail}）")
-        return Problem(where, what, allowed or help_fix)
+        return Problem(Where(where), what, allowed or help_fix)
     if "BadOptionUsage" in kinds and detail.endswith("requires an argument"):
         name = str(getattr(exc, "option_name", "") or "")
-        return Problem(command, T(f"{name} needs a value", f"选项 {name} 需要一个值"), help_fix)
+        return Problem(Where(command), T(f"{name} needs a value", f"选项 {name} 需要一个值"), help_fix)
     if detail.startswith("No such command"):
         name = detail.partition("'")[2].partition("'")[0]
         what = T(detail, f"没有命令 {name}（{detail}）" if name else f"没有这个命令（{detail}）")
-        return Problem(command, what, help_fix)
+        return Problem(Where(command), what, help_fix)
     if detail.startswith("Got unexpected extra argument"):
-        return Problem(command, T(detail, f"多余的参数（{detail}）"), help_fix)
-    return Problem(where, T(detail, f"命令行有误（{detail}）"), help_fix)
+        return Problem(Where(command), T(detail, f"多余的参数（{detail}）"), help_fix)
+    return Problem(Where(where), T(detail, f"命令行有误（{detail}）"), help_fix)

@@ -203,7 +203,7 @@ def test_refused_with_what_it_is(hostile: dict[str, Path], mini_rubric: Rubric, 
         read_assessment(path, mini_rubric)
     assert time.monotonic() - started < 5
     (problem,) = info.value.problems
-    assert problem.where.startswith(str(path))
+    assert str(problem.where).startswith(str(path))
     assert CASES[name][1] in problem.what.en, problem.what.en
     assert problem.what.zh and problem.fix.zh
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
@@ -213,7 +213,7 @@ def test_sheet_limits_name_the_sheet(hostile: dict[str, Path], mini_rubric: Rubr
     for name in ("too many rows", "far corners"):
         with pytest.raises(WorkbookError) as info:
             read_assessment(hostile[name], mini_rubric)
-        assert info.value.problems[0].where == f"{hostile[name]}:Responses"
+        assert str(info.value.problems[0].where) == f"{hostile[name]}:Responses"
 
 
 def test_exactly_100000_rows_is_accepted(tmp_path: Path, mini_rubric: Rubric) -> None:
@@ -285,7 +285,7 @@ def test_missing_file_and_folder(tmp_path: Path, mini_rubric: Rubric) -> None:
         with pytest.raises(WorkbookError) as info:
             read_assessment(path, mini_rubric)
         (problem,) = info.value.problems
-        assert problem.where == str(path)
+        assert str(problem.where) == str(path)
         assert words in problem.what.en
 
 

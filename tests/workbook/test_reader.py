@@ -37,7 +37,7 @@ def problems(path: Path, rubric: Rubric) -> dict[str, str]:
     """where → English message, for a workbook that must be refused."""
     with pytest.raises(WorkbookError) as info:
         read_assessment(path, rubric)
-    return {p.where: f"{p.what.get('en')} — {p.fix.get('en')}" for p in info.value.problems}
+    return {str(p.where): f"{p.what.get('en')} — {p.fix.get('en')}" for p in info.value.problems}
 
 
 def one_answer(tmp_path: Path, rubric: Rubric, indicator: str, value: Any, **kwargs: Any) -> Assessment:
@@ -154,7 +154,7 @@ def test_percent_formats_written_part_by_part(tmp_path: Path, mini_rubric: Rubri
     with pytest.raises(WorkbookError) as info:
         read(path, mini_rubric)
     (problem,) = info.value.problems
-    assert problem.where == f"{path}:Responses!B5"
+    assert str(problem.where) == f"{path}:Responses!B5"
     assert "150, above the maximum 100" in problem.what.en
     path.write_bytes(raw_book([("Responses", sheet_xml(rows[:4]))], styles=STYLES_PERCENT))
     assert [x.value for x in read(path, mini_rubric).answers] == [35.0, 12.5, 0.35]

@@ -45,7 +45,7 @@ def check(path: Path) -> Assessment | None:
     except VibbenchError as exc:
         assert exc.problems
         for p in exc.problems:
-            assert p.where.startswith(str(path))
+            assert str(p.where).startswith(str(path))
             assert p.what.en and p.fix.en
         result = None
     else:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from vibbench.errors import Problem, ProblemList, RubricError, UsageError
+from vibbench.errors import Problem, ProblemList, RubricError, UsageError, Where
 from vibbench.rubric.loader import display_path, resolve
 from vibbench.text import T, control_in
 
@@ -47,16 +47,9 @@ class Loc:
         self.line = line
         self.keys: dict[Any, tuple[str, int]] = {}
 
-    def where(self, key: Any = None) -> str:
-        file, line = (
-            self.keys.get(key, (self.file, self.line))
-            if key is not None
-            else (
-                self.file,
-                self.line,
-            )
-        )
-        return f"{file}:{line}"
+    def where(self, key: Any = None) -> Where:
+        file, line = self.keys.get(key, (self.file, self.line)) if key is not None else (self.file, self.line)
+        return Where(file, line)
 
 
 class LocList(list[Any]):
@@ -84,7 +77,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, 
     if isinstance(node, yaml.MappingNode):
         if node.tag != _MAP:
             problems.add(
-                f"{file}:{line}",
+                Where(file, line),
                 T(f"YAML tag '{node.tag}' is not allowed", f"不允许使用 YAML 标签 '{node.tag}'"),
                 T("remove the tag; rubrics hold plain data only", "删除该标签；评估框架只能包含普通数据"),
             )
@@ -100,7 +93,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, 
             kline = k_node.start_mark.line + 1
             if isinstance(key, (dict, list)) or (key is None and not isinstance(k_node, yaml.ScalarNode)):
                 problems.add(
-                    f"{file}:{kline}",
+                    Where(file, kline),
                     T("a key must be plain text", "键必须是普通文本"),
                     T("rewrite the key", "请改写该键"),
                 )
@@ -111,7 +104,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, 
                 merged.discard(key)
             elif key in out:
                 problems.add(
-                    f"{file}:{kline}",
+                    Where(file, kline),
                     T(f"duplicate key '{key}'", f"重复的键 '{key}'"),
                     T(
                         f"keep only one '{key}' (the first is at line {loc.keys[key][1]})",
@@ -125,7 +118,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, 
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _SEQ:
             problems.add(
-                f"{file}:{line}",
+                Where(file, line),
                 T(f"YAML tag '{node.tag}' is not allowed", f"不允许使用 YAML 标签 '{node.tag}'"),
                 T("remove the tag; rubrics hold plain data only", "删除该标签；评估框架只能包含普通数据"),
             )
@@ -140,7 +133,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, 
         value = loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         problems.add(
-            f"{file}:{line}",
+            Where(file, line),
             T(f"cannot read this value ({_first_line(exc)})", f"无法读取该值（{_first_line(exc)}）"),
             T(
                 "use plain YAML scalars only; tags such as !!python/... are refused",
@@ -152,7 +145,7 @@ def _build_node(node: yaml.Node, loader: Any, file: str, problems: ProblemList, 
     if bad is not None:
         code = f"U+{ord(bad):04X}"
         problems.add(
-            f"{file}:{line}",
+            Where(file, line),
             T(f"the text holds the control character {code}", f"文本含控制字符 {code}"),
             T(
                 "remove it: texts are printed on terminals, where such characters move the cursor, "
@@ -178,7 +171,7 @@ def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
         return _build_node(node, loader, file, problems, [MAX_NODES])
     except _TooLargeError:
         problems.add(
-            f"{file}:1",
+            Where(file, 1),
             T(
                 f"the rubric expands to more than {MAX_NODES:,} YAML nodes (nested aliases?)",
                 f"评估框架展开后超过 {MAX_NODES:,} 个 YAML 节点（嵌套别名？）",
@@ -193,7 +186,7 @@ def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problems.add(
-            f"{file}:{line}",
+            Where(file, line),
             T(f"not valid YAML: {_first_line(exc)}", f"不是有效的 YAML：{_first_line(exc)}"),
             T(
                 "fix the syntax at that line (indentation, quotes, colons)",
@@ -203,7 +196,7 @@ def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
         return None
     except yaml.YAMLError as exc:
         problems.add(
-            f"{file}:1",
+            Where(file, 1),
             T(f"not valid YAML: {_first_line(exc)}", f"不是有效的 YAML：{_first_line(exc)}"),
             T("fix the syntax", "请修正语法"),
         )
@@ -221,12 +214,13 @@ def strip(data: Any) -> Any:
     return data
 
 
-def where(node: Any, key: Any = None, default: str = "?") -> str:
+def where(node: Any, key: Any = None, default: str = "?") -> Where:
     if isinstance(node, dict) and isinstance(node.get(LOC), Loc):
-        return str(node[LOC].where(key))
+        loc: Loc = node[LOC]
+        return loc.where(key)
     if isinstance(node, LocList):
         return node.loc.where(key)
-    return default
+    return Where(default)
 
 
 # --------------------------------------------------------------------------- extends
@@ -255,7 +249,7 @@ def _read_file(path: Path, stack: list[Path], problems: ProblemList, deps: list[
     if data is None:
         if not problems:
             problems.add(
-                f"{file}:1",
+                Where(file, 1),
                 T("the rubric is empty", "评估框架为空"),
                 T(
                     "start from `vibbench rubric init --extends vib`",
@@ -265,7 +259,7 @@ def _read_file(path: Path, stack: list[Path], problems: ProblemList, deps: list[
         return None
     if not isinstance(data, dict):
         problems.add(
-            f"{file}:1",
+            Where(file, 1),
             T("a rubric must be a YAML mapping", "评估框架必须是 YAML 映射"),
             T(
                 "start from `vibbench rubric init --extends vib`",
@@ -487,7 +481,7 @@ def _num(value: Any) -> float | None:
 
 def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
     """What a schema cannot say: ids, prefixes, weights, scales, goalposts, references."""
-    seen: dict[str, str] = {}
+    seen: dict[str, Where] = {}
     scale = _as_dict(data.get("scale"))
     smin = scale.get("min", 0) if isinstance(scale.get("min", 0), int) else 0
     smax = scale.get("max", 4) if isinstance(scale.get("max", 4), int) else 4
@@ -531,7 +525,7 @@ def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
             place = where(holder, key)
             # Weights zeroed by an extending rubric's `weights` are reported where that file set them.
             set_at = [where(i, "weight") for i in items if isinstance(i, dict) and "weight" in i]
-            foreign = [w for w in set_at if w.rpartition(":")[0] != place.rpartition(":")[0]]
+            foreign = [w for w in set_at if w.file != place.file]
             problems.add(
                 foreign[0] if foreign else place,
                 T(f"every {what} weight here is 0", f"此处所有{what}权重均为 0"),
@@ -811,7 +805,7 @@ _PYDANTIC_TYPES = {"str", "LangText", "float", "bool", "int", "none", "dict", "l
 
 
 def _pydantic_problems(data: dict[Any, Any], errors: list[dict[str, Any]], problems: ProblemList) -> None:
-    seen: set[tuple[str, tuple[Any, ...]]] = set()
+    seen: set[tuple[Where, tuple[Any, ...]]] = set()
     raw_locs = [tuple(e["loc"]) for e in errors]
     for err in errors:
         loc_raw = tuple(err["loc"])
@@ -917,8 +911,4 @@ def compile_rubric(path: Path) -> tuple[dict[str, Any], list[tuple[str, str]]]:
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    def key(p: Problem) -> tuple[str, int]:
-        file, _, line = p.where.rpartition(":")
-        return (file, int(line)) if line.isdigit() else (p.where, 0)
-
-    return sorted(problems, key=key)
+    return sorted(problems, key=lambda p: p.where.sort_key)

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from vibbench.errors import Problem, ProblemList, VibbenchError, WorkbookError
+from vibbench.errors import Problem, ProblemList, VibbenchError, WorkbookError, Where
 from vibbench.rubric.model import Indicator, Rubric
 from vibbench.text import CONTROLS, T, Text
 from vibbench.workbook import limits
@@ -446,7 +446,7 @@ class _Reader:
         what = T(
             f"the workbook is damaged and cannot be read ({detail})", f"工作簿已损坏，无法读取（{detail}）"
         )
-        return WorkbookError([Problem(self.shown, what, _FIX_RESAVE)])
+        return WorkbookError([Problem(Where(self.shown), what, _FIX_RESAVE)])
 
     def _where(self, sheet: str, row: int | None = None, col: int | None = None) -> str:
         if row is None or col is None:
