@@ -195,9 +195,7 @@ def test_problems_in_the_base_and_in_the_extending_file_are_reported_together(tm
     with pytest.raises(RubricError) as info:
         load_rubric(mine, use_cache=False)
 
-    found = {
-        (Path(p.where.file).name, p.where.line) for p in info.value.problems
-    }
+    found = {(Path(p.where.file).name, p.where.line) for p in info.value.problems}
     assert found == {("base.yaml", base_line), ("mine.yaml", 3)}
 
 

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from vibbench.errors import Problem, ProblemList, VibbenchError, WorkbookError, Where
+from vibbench.errors import Problem, ProblemList, VibbenchError, Where, WorkbookError
 from vibbench.rubric.model import Indicator, Rubric
 from vibbench.text import CONTROLS, T, Text
 from vibbench.workbook import limits
