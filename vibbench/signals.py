@@ -17,7 +17,7 @@ EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
 """128 + the signal's number, as a shell reports a process killed by it."""
 
 
-class Stopped(BaseException):  # noqa: N818 - not an error: the user asked the run to stop
+class Stopped(BaseException):
     """SIGTERM or SIGHUP arrived. A BaseException, like KeyboardInterrupt, so that code that
     catches ``Exception`` (one bad workbook must not stop a batch) does not swallow it."""
 
