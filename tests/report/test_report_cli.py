@@ -183,3 +183,23 @@ def test_workbook_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
     for text in outputs:
         assert not {"\x1b", "\r", "\u202e"} & set(text), text[:400]
     assert "[bold]B[/bold]" in outputs[0] and "[bold]B[/bold]" in outputs[3]  # shown, not obeyed
+
+
+def test_a_failed_report_run_leaves_no_file_and_no_charts_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vibbench.report.document as document
+    from vibbench.cli import app
+
+    real = document.write_atomic
+
+    def failing(path: Path, data: str | bytes) -> None:
+        if Path(path).suffix == ".md":
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(document, "write_atomic", failing)
+    res = runner.invoke(app, ["report", str(SAMPLES[0]), "--output", str(tmp_path / "r.md")])
+    assert res.exit_code != 0
+    assert "Traceback" not in res.output
+    assert list(tmp_path.iterdir()) == []
