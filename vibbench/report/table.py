@@ -55,10 +55,11 @@ def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> 
     head.add_row(label("rubric", lang), f"{r.id} {r.version}")
     head.add_row(label("coverage", lang), pct(o.coverage))
     band = o.band.name.get(lang) if o.band else "—"
+    colon = "：" if lang == "zh" else ": "  # Chinese writes the full-width colon, without a space
     head.add_row(
         label("overall", lang),
-        f"{fmt(o.score)} / VIB {fmt(o.reference)}  ·  {label('band', lang)}: {band}  ·  "
-        f"{label('gap', lang)}: {fmt(o.gap)}",
+        f"{fmt(o.score)} / VIB {fmt(o.reference)}  ·  {label('band', lang)}{colon}{band}  ·  "
+        f"{label('gap', lang)}{colon}{fmt(o.gap)}",
     )
 
     pillars = _nodes(result.pillars, "pillars", "pillar", lang, bar if bar >= 8 else 0)
