@@ -144,3 +144,25 @@ def test_json_drops_controls_from_name_and_path() -> None:
     assert "\x1b" not in doc["institution"]["name"] and "\x07" not in doc["institution"]["name"]
     no_controls(json.dumps(doc, ensure_ascii=False))
     assert "\n" not in doc["source"]["path"]
+
+
+def test_report_drops_controls_from_name_and_path() -> None:
+    from vibbench.report.document import render_report
+
+    text = render_report(nasty_result(), "en", None, version="0", generated="2026-01-01")
+    no_controls(text)
+    title = next(ln for ln in text.splitlines() if ln.startswith("# "))
+    assert "Evil" in title and "workbooks read" in title  # one line: nothing forged below it
+    assert "evil name.xlsx" in text
+
+
+def test_explain_drops_controls() -> None:
+    from vibbench.report.explain import explain
+
+    r = nasty_result()
+    ind = r.indicators[0]
+    bad = dataclasses.replace(ind.indicator, name=dataclasses.replace(ind.indicator.name, en="x\x1b[2Jy\x07"))
+    r = dataclasses.replace(r, indicators=(dataclasses.replace(ind, indicator=bad), *r.indicators[1:]))
+    text = explain(r, ind.id)
+    no_controls(text)
+    assert "x[2Jy" in text
