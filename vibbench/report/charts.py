@@ -4,7 +4,9 @@ matplotlib costs about a second to import, so it is imported inside the drawing 
 importing this module (or :mod:`vibbench.report.document`) stays cheap. The figures are drawn on
 an Agg canvas attached to each figure (pyplot and the global backend are never touched) and saved
 as SVG with the text kept as text, so Chinese labels render in any browser with a CJK font, and
-with a fixed hash salt and no date, so the same result always gives the same bytes.
+with a fixed hash salt and no date, so the same result always gives the same bytes. Nothing here
+writes a file: the charts are returned as bytes, and the caller writes them. Every text is drawn
+as text, never as mathematics (``text.parse_math`` off): a ``$`` in a name is just a dollar sign.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ import io
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from vibbench.io import write_atomic
 from vibbench.scoring.result import NodeResult, Result
 from vibbench.text import CONTROLS, T
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.projections.polar import PolarAxes
 
-__all__ = ["CHARTS", "chart_files", "chart_title", "draw_charts", "draw_dimensions", "draw_pillars", "plain"]
+__all__ = ["CHARTS", "chart_files", "chart_title", "draw_dimensions", "draw_pillars", "plain"]
 
 CHARTS = ("pillars", "dimensions")
 """The charts the report shows, in order; each is saved as ``<name>.svg``."""
@@ -68,16 +68,6 @@ def chart_title(name: str, lang: str = "en") -> str:
 def chart_files(result: Result, lang: str = "en") -> dict[str, bytes]:
     """Every chart, drawn but not written: chart name → SVG bytes, in :data:`CHARTS` order."""
     return {"pillars": draw_pillars(result, lang), "dimensions": draw_dimensions(result, lang)}
-
-
-def draw_charts(result: Result, folder: Path, lang: str = "en") -> dict[str, Path]:
-    """Draw every chart into ``folder`` (created if needed); returns chart name → file written."""
-    drawn = chart_files(result, lang)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = {name: folder / f"{name}.svg" for name in drawn}
-    for name, data in drawn.items():
-        write_atomic(out[name], data)
-    return out
 
 
 def plain(text: str) -> str:
