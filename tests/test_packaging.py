@@ -15,6 +15,7 @@ from tests.conftest import ROOT
 @pytest.mark.skipif(not (ROOT / "pyproject.toml").is_file(), reason="not a source checkout")
 def test_wheel_contains_the_bundled_rubrics(tmp_path: Path) -> None:
     import hatchling  # noqa: F401 - in the test extra: a missing one fails, never skips
+
     out = subprocess.run(
         [
             sys.executable,
