@@ -50,3 +50,24 @@ def test_quick_start_has_the_two_commands() -> None:
 def test_exit_codes_documented() -> None:
     for code in ("| 0 |", "| 1 |", "| 2 |"):
         assert code in README
+
+
+def test_readme_python_api_example_runs() -> None:
+    """The README's "Python API" example is run as written (from the checkout's root) and
+    prints what its comment says."""
+    import os
+    import subprocess
+    import sys
+
+    section = README.split("\n## Python API\n", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.*?)\n```", section, re.S)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    said = re.search(r"^print\(result\)\s+# (.*)$", code, re.M)
+    assert said is not None
+    lines = out.stdout.splitlines()
+    assert lines[0] == said.group(1)
+    assert len(lines) == 1 + len(list((ROOT / "samples").glob("*.xlsx")))

@@ -220,12 +220,14 @@ def report(
 ) -> None:
     """Write a Markdown report with charts and a reform roadmap. 生成含图表与改革路线图的报告。"""
     with _guard(lang.value):
-        from vibbench.report.document import write_report
+        from vibbench.report.document import build_report, save_report
         from vibbench.scoring.engine import ScoreOptions, score_file
 
         opts = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
         result = score_file(assessment, rubric, opts)
-        write_report(result, output, lang=lang.value, charts=charts)
+        # Everything is drawn and rendered before anything is written; then the charts and the
+        # report are written atomically, and a failure removes what this run wrote.
+        save_report(build_report(result, output, lang=lang.value, charts=charts), output)
         wrote(output)
 
 

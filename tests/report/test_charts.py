@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -11,8 +12,8 @@ from markdown_it import MarkdownIt
 
 from tests.report.fixtures import HOSTILE, mini_result
 from vibbench.errors import VibbenchError
-from vibbench.report.charts import draw_charts, draw_dimensions, draw_pillars
-from vibbench.report.document import write_report
+from vibbench.report.charts import CHARTS, chart_files, draw_dimensions, draw_pillars
+from vibbench.report.document import build_report, write_report
 from vibbench.scoring.result import Result
 from vibbench.workbook.model import Answer
 
@@ -80,13 +81,14 @@ def test_missing_output_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "nowhere").exists()
 
 
-def test_charts_are_deterministic(tmp_path: Path) -> None:
+def test_charts_are_deterministic() -> None:
     result = mini_result()
-    first = draw_charts(result, tmp_path / "a", "zh")
-    second = draw_charts(result, tmp_path / "b", "zh")
+    first = chart_files(result, "zh")
+    second = chart_files(result, "zh")
+    assert list(first) == list(CHARTS)
     for name in first:
-        assert first[name].read_bytes() == second[name].read_bytes()
-        assert b"<dc:date>" not in first[name].read_bytes()
+        assert first[name] == second[name]
+        assert b"<dc:date>" not in first[name]
 
 
 def test_text_stays_text_so_chinese_renders() -> None:
@@ -133,10 +135,9 @@ def test_bars_with_a_dimension_without_score() -> None:
     assert "A.Y Why" in texts and "no answers, drawn as 0" in texts
 
 
-def test_nothing_answered_still_draws(tmp_path: Path) -> None:
-    files = draw_charts(mini_result(answers=()), tmp_path / "c", "en")
-    for path in files.values():
-        svg_texts(path.read_bytes())
+def test_nothing_answered_still_draws() -> None:
+    for data in chart_files(mini_result(answers=()), "en").values():
+        assert svg_texts(data)
 
 
 def test_hostile_name_in_charts_is_plain_xml(tmp_path: Path) -> None:
@@ -146,3 +147,68 @@ def test_hostile_name_in_charts_is_plain_xml(tmp_path: Path) -> None:
         data = (tmp_path / "out_charts" / name).read_bytes()
         assert b"<script" not in data
         svg_texts(data)
+
+
+# --------------------------------------------------------------------------- a failed run leaves nothing
+
+
+def test_build_report_is_pure(tmp_path: Path) -> None:
+    out = tmp_path / "out.md"
+    built = build_report(mini_result(), out)
+    assert list(tmp_path.iterdir()) == []
+    assert sorted(built.files) == ["out_charts/dimensions.svg", "out_charts/pillars.svg"]
+    assert image_links(built.text) == ["out_charts/pillars.svg", "out_charts/dimensions.svg"]
+    for data in built.files.values():
+        assert svg_texts(data)
+
+
+def test_a_failed_rendering_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vibbench.report.document as document
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("rendering failed")
+
+    monkeypatch.setattr(document, "render_report", broken)
+    with pytest.raises(RuntimeError):
+        write_report(mini_result(), tmp_path / "out.md")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_report_write_removes_the_charts_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vibbench.report.document as document
+
+    real = document.write_atomic
+
+    def failing(path: Path, data: str | bytes) -> None:
+        if Path(path).suffix == ".md":
+            raise OSError("disk full")
+        real(path, data)
+
+    monkeypatch.setattr(document, "write_atomic", failing)
+    with pytest.raises(OSError, match="disk full"):
+        write_report(mini_result(), tmp_path / "out.md")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_run_keeps_a_charts_folder_it_did_not_create(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vibbench.report.document as document
+
+    (tmp_path / "out_charts").mkdir()
+    (tmp_path / "out_charts" / "mine.txt").write_text("keep", encoding="utf-8")
+    monkeypatch.setattr(document, "write_atomic", _fail_on_md(document.write_atomic))
+    with pytest.raises(OSError):
+        write_report(mini_result(), tmp_path / "out.md")
+    assert sorted(p.name for p in (tmp_path / "out_charts").iterdir()) == ["mine.txt"]
+
+
+def _fail_on_md(real: Any) -> Any:
+    def failing(path: Path, data: str | bytes) -> None:
+        if Path(path).suffix == ".md":
+            raise OSError("disk full")
+        real(path, data)
+
+    return failing

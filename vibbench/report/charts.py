@@ -4,7 +4,9 @@ matplotlib costs about a second to import, so it is imported inside the drawing 
 importing this module (or :mod:`vibbench.report.document`) stays cheap. The figures are drawn on
 an Agg canvas attached to each figure (pyplot and the global backend are never touched) and saved
 as SVG with the text kept as text, so Chinese labels render in any browser with a CJK font, and
-with a fixed hash salt and no date, so the same result always gives the same bytes.
+with a fixed hash salt and no date, so the same result always gives the same bytes. Nothing here
+writes a file: the charts are returned as bytes, and the caller writes them. Every text is drawn
+as text, never as mathematics (``text.parse_math`` off): a ``$`` in a name is just a dollar sign.
 """
 
 from __future__ import annotations
@@ -13,19 +15,17 @@ import io
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from vibbench.io import write_atomic
 from vibbench.scoring.result import NodeResult, Result
-from vibbench.text import T
+from vibbench.text import CONTROLS, T
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.projections.polar import PolarAxes
 
-__all__ = ["CHARTS", "chart_title", "draw_charts", "draw_dimensions", "draw_pillars"]
+__all__ = ["CHARTS", "chart_files", "chart_title", "draw_dimensions", "draw_pillars", "plain"]
 
 CHARTS = ("pillars", "dimensions")
 """The charts the report shows, in order; each is saved as ``<name>.svg``."""
@@ -65,20 +65,18 @@ def chart_title(name: str, lang: str = "en") -> str:
     return _t(name, lang)
 
 
-def draw_charts(result: Result, folder: Path, lang: str = "en") -> dict[str, Path]:
-    """Draw every chart into ``folder`` (created if needed); returns chart name → file written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    out = {
-        "pillars": folder / "pillars.svg",
-        "dimensions": folder / "dimensions.svg",
-    }
-    write_atomic(out["pillars"], draw_pillars(result, lang))
-    write_atomic(out["dimensions"], draw_dimensions(result, lang))
-    return out
+def chart_files(result: Result, lang: str = "en") -> dict[str, bytes]:
+    """Every chart, drawn but not written: chart name → SVG bytes, in :data:`CHARTS` order."""
+    return {"pillars": draw_pillars(result, lang), "dimensions": draw_dimensions(result, lang)}
+
+
+def plain(text: str) -> str:
+    """A name as a chart shows it: on one line, without the control characters a terminal obeys."""
+    return " ".join(text.translate(CONTROLS).split("\n"))
 
 
 def _label(node: NodeResult, lang: str) -> str:
-    text = f"{node.id} {node.name.get(lang)}"
+    text = plain(f"{node.id} {node.name.get(lang)}")
     if node.score is None:
         text += f"\n({_t('no_score', lang)})"
     return text
@@ -102,12 +100,15 @@ def draw_pillars(result: Result, lang: str = "en") -> bytes:
         ax.set_theta_direction(-1)
         ax.set_thetalim(0, 2 * math.pi)
         closed = [*angles, angles[0]]
+        handles, labels = [], []
         for values, colour, who, style in (
             ([_value(p.reference) for p in nodes], REFERENCE, "reference", "--"),
             ([_value(p.score) for p in nodes], INSTITUTION, "institution", "-"),
         ):
             ring = [*values, values[0]]
-            ax.plot(closed, ring, style, color=colour, linewidth=1.8, label=_t(who, lang))
+            (line,) = ax.plot(closed, ring, style, color=colour, linewidth=1.8)
+            handles.append(line)
+            labels.append(_t(who, lang))
             ax.fill(closed, ring, color=colour, alpha=0.15)
         ax.set_ylim(0, 100)
         ax.set_yticks([25, 50, 75, 100])
@@ -116,7 +117,8 @@ def draw_pillars(result: Result, lang: str = "en") -> bytes:
         ax.set_xticklabels([_label(p, lang) for p in nodes])
         ax.tick_params(axis="x", pad=12)
         ax.set_title(_t("pillars", lang), pad=24)
-        ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), frameon=False)
+        # handles and labels given, not collected: matplotlib drops collected labels that start with "_"
+        ax.legend(handles, labels, loc="upper right", bbox_to_anchor=(1.25, 1.12), frameon=False)
 
     return _render(draw, (6.4, 5.6))
 
@@ -132,19 +134,11 @@ def _bars(nodes: Sequence[NodeResult], title: str, lang: str) -> bytes:
         n = len(nodes)
         height = 0.38
         ys = list(range(n))
-        ax.barh(
-            [y - height / 2 for y in ys],
-            [_value(d.reference) for d in nodes],
-            height,
-            color=REFERENCE,
-            label=_t("reference", lang),
+        ref = ax.barh(
+            [y - height / 2 for y in ys], [_value(d.reference) for d in nodes], height, color=REFERENCE
         )
-        ax.barh(
-            [y + height / 2 for y in ys],
-            [_value(d.score) for d in nodes],
-            height,
-            color=INSTITUTION,
-            label=_t("institution", lang),
+        own = ax.barh(
+            [y + height / 2 for y in ys], [_value(d.score) for d in nodes], height, color=INSTITUTION
         )
         for y, d in zip(ys, nodes, strict=True):
             shown = "—" if d.score is None else f"{d.score:.1f}"
@@ -160,7 +154,15 @@ def _bars(nodes: Sequence[NodeResult], title: str, lang: str) -> bytes:
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=8)
+        ax.legend(
+            [ref, own],
+            [_t("reference", lang), _t("institution", lang)],
+            loc="lower right",
+            bbox_to_anchor=(1.0, 1.0),
+            ncol=2,
+            frameon=False,
+            fontsize=8,
+        )
 
     return _render(draw, (7.0, 1.2 + 0.55 * max(len(nodes), 1)))
 
@@ -179,6 +181,9 @@ def _render(draw: Callable[[Figure], None], size: tuple[float, float]) -> bytes:
                 "font.sans-serif": _SANS,
                 "font.size": 9,
                 "axes.unicode_minus": False,
+                # Names are text, never mathematics: `$\\invalidcmd$` in an institution's name
+                # must not stop the drawing, nor 300 nested `\\sqrt` recurse without end.
+                "text.parse_math": False,
             }
         ),
         warnings.catch_warnings(),
@@ -187,6 +192,8 @@ def _render(draw: Callable[[Figure], None], size: tuple[float, float]) -> bytes:
         # only measures it, and says so for every CJK glyph its default font lacks.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
         warnings.filterwarnings("ignore", message=r".*tight_layout.*")
+        # A very long name leaves no room for the margins; the chart is still drawn, squeezed.
+        warnings.filterwarnings("ignore", message=r"Tight layout not applied")
         fig = Figure(figsize=size)
         FigureCanvasAgg(fig)
         draw(fig)

@@ -16,29 +16,44 @@ def grouped_bars(
     ref_name: str,
     reference: list[float],
 ) -> None:
-    from vibbench.report.charts import _render
+    write_atomic(target, draw_grouped_bars(groups, names, series, ref_name, reference))
+
+
+def draw_grouped_bars(
+    groups: list[str],
+    names: list[str],
+    series: list[list[float]],
+    ref_name: str,
+    reference: list[float],
+) -> bytes:
+    """The chart as SVG bytes. Names are drawn as plain text (never as mathematics), and a name
+    that starts with ``_`` keeps its legend entry."""
+    from vibbench.report.charts import _render, plain
 
     all_series = [*series, reference]
-    all_names = [*names, ref_name]
+    all_names = [plain(n) for n in (*names, ref_name)]
+    groups = [plain(g) for g in groups]
     n = len(all_series)
     width = 0.8 / n
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
-        for k, (name, values) in enumerate(zip(all_names, all_series, strict=True)):
+        handles = []
+        for k, values in enumerate(all_series):
             xs = [g + (k - (n - 1) / 2) * width for g in range(len(groups))]
-            ax.bar(
+            bars = ax.bar(
                 xs,
                 values,
                 width,
-                label=name,
                 hatch="//" if k == n - 1 else None,
                 edgecolor="black",
                 linewidth=0.3,
             )
+            handles.append(bars)
         ax.set_xticks(range(len(groups)), groups)
         ax.set_ylim(0, 100)
         ax.set_ylabel("score / 得分")
-        ax.legend(fontsize="small", ncols=2, frameon=False)
+        # handles and labels given, not collected: matplotlib drops collected labels that start with "_"
+        ax.legend(handles, all_names, fontsize="small", ncols=2, frameon=False)
 
-    write_atomic(target, _render(draw, (max(6.0, 1.5 * len(groups) + 0.3 * n), 4.0)))
+    return _render(draw, (max(6.0, 1.5 * len(groups) + 0.3 * n), 4.0))

@@ -8,15 +8,25 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from vibbench.scoring.result import Result
+from vibbench.text import CONTROLS
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = ("=", "+", "-", "@")
+_DANGEROUS = (*_FORMULA, "\t", "\r", "|", *(";" + c for c in _FORMULA))
+"""Starts a spreadsheet reads as a formula: the formula characters, a tab or carriage return
+before one, a pipe (DDE, ``|cmd``), and, for the locales whose list separator is ``;``, a ``;``
+followed by a formula character."""
 
 HEADER = ["pillar", "dimension", "id", "name", "answer", "score", "reference", "gap", "weight", "priority"]
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
+    """Text loses the control characters a terminal obeys (ESC, BEL, CR, bidi overrides), and
+    text that a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    if not value.isprintable():
+        value = value.translate(CONTROLS)
+    if value.startswith(_DANGEROUS):
         return "'" + value
     return value
 

@@ -1,8 +1,10 @@
 """SPEC §6: ``vibbench report``, the full Markdown report with charts and a reform roadmap.
 
 :func:`render_report` is pure (the version and the date are passed in), so a report can be
-compared byte for byte with a golden file. :func:`write_report` draws the charts beside the
-report, links them relatively and writes the Markdown atomically.
+compared byte for byte with a golden file. :func:`build_report` draws the charts and links them
+relatively, and returns the Markdown and the chart files as data; the caller writes them
+(:func:`save_report`: the charts, then the Markdown, atomically, removing what it wrote when
+anything fails).
 
 Every text that came from a workbook (institution, evidence, comments, respondents) and every
 rubric text is passed through :func:`vibbench.report.escape.md`, so it cannot break a table or
@@ -14,18 +16,19 @@ HTML.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from vibbench.io import write_atomic
-from vibbench.report.charts import CHARTS, chart_title, draw_charts
+from vibbench.report.charts import CHARTS, chart_files, chart_title
 from vibbench.report.common import DASH, answer_text, fmt, horizon, pct
 from vibbench.report.escape import md
 from vibbench.rubric.model import HORIZONS, Indicator
 from vibbench.scoring.result import IndicatorResult, NodeResult, RecommendationResult, Result
 from vibbench.text import T, Text
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["RenderedReport", "build_report", "render_report", "save_report", "write_report"]
 
 EVIDENCE_CHARS = 100
 """Evidence is shortened to this many characters in the indicator tables."""
@@ -319,19 +322,30 @@ def render_report(
     return doc.text()
 
 
-def write_report(result: Result, output: Path, *, lang: str = "en", charts: bool = True) -> None:
-    """Draw the charts into ``<report stem>_charts/`` beside the report and write the report."""
+@dataclass(frozen=True)
+class RenderedReport:
+    """A report ready to write: the Markdown and its chart files, nothing written yet."""
+
+    text: str
+    files: dict[str, bytes]
+    """Path relative to the report's folder (``<stem>_charts/pillars.svg``) → the file's bytes."""
+
+
+def build_report(result: Result, output: Path, *, lang: str = "en", charts: bool = True) -> RenderedReport:
+    """The report to be written at ``output`` and its charts (in ``<report stem>_charts/``,
+    linked relatively), as data: this writes nothing, so a run that fails leaves nothing behind."""
     import datetime
 
     from vibbench import __version__
 
     output = Path(output)
-    folder = output.parent
+    files: dict[str, bytes] = {}
     links: dict[str, str] | None = None
-    if charts and folder.is_dir():  # a missing folder is reported by write_atomic below
-        charts_dir = folder / f"{output.stem}_charts"
-        files = draw_charts(result, charts_dir, lang)
-        links = {name: f"{charts_dir.name}/{path.name}" for name, path in files.items()}
+    if charts:
+        folder = f"{output.stem}_charts"
+        for name, data in chart_files(result, lang).items():
+            files[f"{folder}/{name}.svg"] = data
+        links = {name: f"{folder}/{name}.svg" for name in CHARTS}
     text = render_report(
         result,
         lang,
@@ -339,7 +353,38 @@ def write_report(result: Result, output: Path, *, lang: str = "en", charts: bool
         version=__version__,
         generated=datetime.date.today().isoformat(),
     )
-    write_atomic(output, text)
+    return RenderedReport(text, files)
+
+
+def write_report(result: Result, output: Path, *, lang: str = "en", charts: bool = True) -> None:
+    """For library use: :func:`build_report`, then :func:`save_report`."""
+    save_report(build_report(result, output, lang=lang, charts=charts), Path(output))
+
+
+def save_report(report: RenderedReport, output: Path) -> None:
+    """Write the chart files, then the report, each atomically. When anything fails, the chart
+    files written and a charts folder this created are removed again."""
+    import shutil
+
+    made: list[Path] = []
+    written: list[Path] = []
+    try:
+        if report.files and not output.parent.is_dir():
+            write_atomic(output, report.text)  # says, in one line, that the folder does not exist
+        for rel, data in report.files.items():
+            target = output.parent / rel
+            if not target.parent.is_dir():
+                target.parent.mkdir()
+                made.append(target.parent)
+            write_atomic(target, data)
+            written.append(target)
+        write_atomic(output, report.text)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 # --------------------------------------------------------------------------- sections

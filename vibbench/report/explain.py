@@ -8,7 +8,7 @@ from vibbench.errors import UsageError
 from vibbench.report.common import answer_text, fmt, horizon, type_name
 from vibbench.rubric.model import Indicator
 from vibbench.scoring.result import IndicatorResult, NodeResult, Result
-from vibbench.text import T
+from vibbench.text import CONTROLS, T
 
 
 def _g(v: float) -> str:
@@ -36,7 +36,7 @@ def explain(result: Result, ident: str, lang: str = "en") -> str:
         if isinstance(item, IndicatorResult)
         else _node(result, item, zh, lang)
     )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).translate(CONTROLS) + "\n"  # names reach a terminal: nothing it would obey
 
 
 def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[str]:

@@ -7,7 +7,9 @@ from typing import Any
 
 import orjson
 
+from vibbench.report.common import one_line
 from vibbench.scoring.result import IndicatorResult, NodeResult, Result
+from vibbench.text import CONTROLS
 
 SCHEMA_VERSION = 1
 
@@ -47,13 +49,21 @@ def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
     }
 
 
+def _institution(fields: dict[str, str]) -> dict[str, str]:
+    """The institution's fields without control characters; the name (perhaps a file's stem) on one line."""
+    out = {k: v if v.isprintable() else v.translate(CONTROLS) for k, v in fields.items()}
+    if "name" in out:
+        out["name"] = one_line(fields["name"])
+    return out
+
+
 def to_dict(result: Result, lang: str = "en") -> dict[str, Any]:
     a = result.assessment
     overall = {k: v for k, v in _node(result.overall, lang, band=True).items() if k not in ("id", "name")}
     return {
         "schema_version": SCHEMA_VERSION,
-        "institution": dict(a.institution),
-        "source": {"path": a.path, "sha256": a.sha256},
+        "institution": _institution(a.institution),
+        "source": {"path": one_line(a.path), "sha256": a.sha256},
         "rubric": {
             "id": result.rubric.id,
             "version": result.rubric.version,

@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text as RichText
 
-from vibbench.report.common import answer_text, capture, fmt, horizon, label, pct
+from vibbench.report.common import answer_text, capture, fmt, horizon, label, one_line, pct
 from vibbench.scoring.result import NodeResult, Result
 
 
@@ -51,14 +51,15 @@ def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row(label("institution", lang), a.name + (f" ({a.year})" if a.year else ""))
+    head.add_row(label("institution", lang), one_line(a.name) + (f" ({one_line(a.year)})" if a.year else ""))
     head.add_row(label("rubric", lang), f"{r.id} {r.version}")
     head.add_row(label("coverage", lang), pct(o.coverage))
     band = o.band.name.get(lang) if o.band else "—"
+    colon = "：" if lang == "zh" else ": "  # Chinese writes the full-width colon, without a space
     head.add_row(
         label("overall", lang),
-        f"{fmt(o.score)} / VIB {fmt(o.reference)}  ·  {label('band', lang)}: {band}  ·  "
-        f"{label('gap', lang)}: {fmt(o.gap)}",
+        f"{fmt(o.score)} / VIB {fmt(o.reference)}  ·  {label('band', lang)}{colon}{band}  ·  "
+        f"{label('gap', lang)}{colon}{fmt(o.gap)}",
     )
 
     pillars = _nodes(result.pillars, "pillars", "pillar", lang, bar if bar >= 8 else 0)

@@ -3,11 +3,44 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from vibbench.errors import Problem, UsageError, Where
 from vibbench.records import fast_init
 from vibbench.rubric.model import Band, Indicator, Rubric
-from vibbench.text import Text
+from vibbench.text import T, Text
 from vibbench.workbook.model import Answer, Assessment
+
+if TYPE_CHECKING:
+    import pandas
+
+MISSING = ("exclude", "zero")
+AGGREGATION = ("arithmetic", "geometric")
+
+
+def _check_options(opts: ScoreOptions) -> None:
+    """Typed, validated options: a misspelt value raises instead of silently meaning the default."""
+    problems = []
+    for name, allowed in (("missing", MISSING), ("aggregation", AGGREGATION)):
+        value = getattr(opts, name)
+        if value not in allowed:
+            problems.append(
+                Problem(
+                    Where(f"ScoreOptions.{name}"),
+                    T(f"{value!r} is not a choice", f"{value!r} 不是可选值"),
+                    T(f"use one of: {', '.join(allowed)}", f"请使用以下之一：{'、'.join(allowed)}"),
+                )
+            )
+    if isinstance(opts.top, bool) or not isinstance(opts.top, int) or opts.top < 1:
+        problems.append(
+            Problem(
+                Where("ScoreOptions.top"),
+                T(f"{opts.top!r} is not a whole number of at least 1", f"{opts.top!r} 不是不小于 1 的整数"),
+                T("give how many priorities to recommend, e.g. 10", "请给出建议的优先事项数，例如 10"),
+            )
+        )
+    if problems:
+        raise UsageError(problems)
 
 
 @dataclass(frozen=True)
@@ -18,6 +51,9 @@ class ScoreOptions:
     """``arithmetic`` (weighted mean) or ``geometric`` (weighted geometric mean)."""
     top: int = 10
     """How many of the highest-priority indicators get recommendations."""
+
+    def __post_init__(self) -> None:
+        _check_options(self)
 
 
 @fast_init
@@ -114,6 +150,28 @@ class Result:
             key=lambda r: -r.priority,
         )
         return ranked[:n]
+
+    def __repr__(self) -> str:
+        # Short: the default repr holds the whole rubric (166 KB for the bundled one).
+        a, o = self.assessment, self.overall
+        year = f" {a.year}" if a.year else ""
+        overall = "no score" if o.score is None else f"{o.score:.1f}"
+        band = f" {o.band.id}" if o.band else ""
+        answered = sum(1 for i in self.indicators if i.answered)
+        return f"<Result {a.name!r}{year}: {overall}{band}, {answered} of {len(self.indicators)} indicators answered>"
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The JSON object of SPEC §5 (what ``vibbench score --format json`` prints), texts in ``lang``."""
+        from vibbench.report.json_format import to_dict
+
+        return to_dict(self, lang)
+
+    def to_frame(self, kind: str = "indicators", lang: str = "en") -> pandas.DataFrame:
+        """A pandas DataFrame of the ``indicators``, ``dimensions`` or ``pillars``, one row each
+        (needs pandas: ``pip install 'vibbench[pandas]'``)."""
+        from vibbench.frame import result_frame
+
+        return result_frame(self, kind, lang)
 
 
 @fast_init
