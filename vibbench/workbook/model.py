@@ -61,6 +61,13 @@ class Assessment:
     """Answered rows only; unanswered indicators simply have no Answer."""
     stamp: RubricStamp | None = None
     notices: tuple[Notice, ...] = ()
+    profile: str | None = None
+    """The rubric profile the institution declared (None: the rubric's default)."""
+    research_staff: float | None = None
+    """R&D staff, full-time equivalent (Institution sheet ``research_staff``), for ``per`` indicators."""
+    not_applicable: frozenset[str] = frozenset()
+    """Indicators answered "not applicable" (N/A, 不适用): left out when ``optional``, else unanswered
+    with a ``not_applicable`` warning."""
 
     @property
     def name(self) -> str:
