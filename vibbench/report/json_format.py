@@ -44,6 +44,10 @@ def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
         "priority": r.priority,
         "respondents": [{"respondent": a.respondent, "answer": a.value, "cell": a.cell} for a in r.answers],
         "spread": r.spread,
+        "value": r.value,
+        "named": None if (label := ind.named_label(r.answer)) is None else label.get(lang),
+        "actor": ind.actor,
+        "applies": r.applies,
     }
 
 
@@ -63,6 +67,7 @@ def to_dict(result: Result, lang: str = "en") -> dict[str, Any]:
             "missing": result.options.missing,
             "aggregation": result.options.aggregation,
             "lang": lang,
+            "profile": a.profile or result.rubric.default_profile,
         },
         "overall": overall,
         "pillars": [_node(p, lang, band=True) for p in result.pillars],
