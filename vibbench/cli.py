@@ -239,14 +239,43 @@ def template(
     ],
     rubric: RubricOpt = "vib",
     lang: LangOpt = Lang.en,
+    prefill: Annotated[
+        Path | None,
+        typer.Option(
+            "--prefill",
+            help="Carry the answers of an earlier workbook (any rubric version) into the new one. "
+            "沿用旧自评表（任意框架版本）中的回答。",
+        ),
+    ] = None,
 ) -> None:
     """Write a blank self-assessment workbook to fill in. 生成待填写的空白自评表。"""
     with _guard(lang.value):
         from vibbench.rubric.loader import load_rubric
-        from vibbench.workbook.template import write_template
 
-        write_template(load_rubric(rubric), output, lang=lang.value)
+        loaded = load_rubric(rubric)
+        if prefill is None:
+            from vibbench.workbook.template import write_template
+
+            write_template(loaded, output, lang=lang.value)
+        else:
+            from vibbench.io import write_atomic
+            from vibbench.workbook.prefill import prefilled_template
+
+            carried = prefilled_template(loaded, prefill, lang.value)
+            write_atomic(output, carried.data)
+            _say_carried(carried.carried, carried.new, carried.dropped)
         wrote(output)
+
+
+def _say_carried(carried: int, new: tuple[str, ...], dropped: tuple[str, ...]) -> None:
+    """What ``--prefill`` carried, what is new to answer and what was dropped, on standard error."""
+    sys.stderr.write(f"carried {carried} answer rows / 已沿用 {carried} 行回答\n")
+    if new:
+        ids = ", ".join(new)
+        sys.stderr.write(f"new, to answer: {ids} / 新增指标，请作答：{ids}\n")
+    if dropped:
+        ids = ", ".join(dropped)
+        sys.stderr.write(f"dropped (not in this rubric): {ids} / 已删除（本框架不含）：{ids}\n")
 
 
 # --------------------------------------------------------------------------- compare / sensitivity

@@ -32,14 +32,21 @@ def mini() -> Rubric:
     return load_rubric(MINI, use_cache=False)
 
 
-def read(tmp_path: Path, rubric: Rubric, rows: list[list[Any]], institution: list[list[Any]] | None = None) -> Assessment:
+def read(
+    tmp_path: Path, rubric: Rubric, rows: list[list[Any]], institution: list[list[Any]] | None = None
+) -> Assessment:
     return read_assessment(book(tmp_path / "a.xlsx", rows, institution=institution), rubric)
 
 
-def refused(tmp_path: Path, rubric: Rubric, rows: list[list[Any]], institution: list[list[Any]] | None = None) -> dict[str, str]:
+def refused(
+    tmp_path: Path, rubric: Rubric, rows: list[list[Any]], institution: list[list[Any]] | None = None
+) -> dict[str, str]:
     with pytest.raises(WorkbookError) as info:
         read(tmp_path, rubric, rows, institution)
-    return {str(p.where): f"{p.what.get('en')} — {p.fix.get('en')} | {p.what.get('zh')} — {p.fix.get('zh')}" for p in info.value.problems}
+    return {
+        str(p.where): f"{p.what.get('en')} — {p.fix.get('en')} | {p.what.get('zh')} — {p.fix.get('zh')}"
+        for p in info.value.problems
+    }
 
 
 @pytest.mark.parametrize(
@@ -102,14 +109,22 @@ def test_institution_keys(tmp_path: Path, v2: Rubric) -> None:
         tmp_path,
         v2,
         [["B.Z.1", 40]],
-        [["name", "某研究所"], ["year", "2024年度"], ["机构类别", "高校技术转移机构"], ["研发人员数", "350"], ["币种", "CNY"]],
+        [
+            ["name", "某研究所"],
+            ["year", "2024年度"],
+            ["机构类别", "高校技术转移机构"],
+            ["研发人员数", "350"],
+            ["币种", "CNY"],
+        ],
     )
     assert got.institution["year"] == 2024 and got.year == 2024
     assert got.profile == "university_tto" and got.institution["profile"] == "university_tto"
     assert got.research_staff == 350.0 and got.institution["currency"] == "CNY"
 
 
-@pytest.mark.parametrize("typed", [2024, "2024", "2024年", "2024年度", "FY2024", "2024-12-31", dt.date(2024, 12, 31)])
+@pytest.mark.parametrize(
+    "typed", [2024, "2024", "2024年", "2024年度", "FY2024", "2024-12-31", dt.date(2024, 12, 31)]
+)
 def test_every_year_form(tmp_path: Path, v2: Rubric, typed: Any) -> None:
     assert read(tmp_path, v2, [["A.X.1", 3]], [["year", typed]]).year == 2024
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vibbench.errors import Problem, ProblemList, VibbenchError, Where, WorkbookError
-from vibbench.rubric.model import Indicator, Money, Rubric
+from vibbench.rubric.model import Indicator, Money, Rubric, Scale
 from vibbench.text import CONTROLS, T, Text
 from vibbench.workbook import limits, natural
 from vibbench.workbook.model import Answer, Assessment, Notice, RubricStamp
@@ -94,6 +94,7 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _DASHES = "-–—‐‑−"
 _LABEL = re.compile(rf"([+-]?\d+(?:\.\d+)?)\s*(?:[{_DASHES}]\s*.*)?", re.DOTALL)
 _TOKEN_LABEL = re.compile(rf"(\S+?)\s*[{_DASHES}]\s*\S.*", re.DOTALL)
+_NO_SCALE = Scale(0, 4, {})
 _PLAIN_SHEET = re.compile(r"[\w.]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
@@ -153,6 +154,39 @@ def read_assessment(path: str | os.PathLike[str], rubric: Rubric) -> Assessment:
             ),
             _FIX_RESAVE,
         ) from exc
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One Responses row as found, not checked against any rubric (``template --prefill``)."""
+
+    indicator: str
+    answer: Any
+    respondent: Any
+    evidence: Any
+    comment: Any
+
+
+@dataclass(frozen=True)
+class RawWorkbook:
+    """What a filled workbook holds, as found: the Institution sheet's known keys and the Responses rows."""
+
+    institution: dict[str, Any]
+    rows: tuple[RawRow, ...]
+
+
+def read_raw(path: str | os.PathLike[str]) -> RawWorkbook:
+    """The Institution values and Responses rows of a workbook made from any rubric version, with
+    the same safety checks as :func:`read_assessment` but no answer checked (``template --prefill``)."""
+    shown = os.fsdecode(path)
+    empty = Rubric(1, "-", "-", Text("-"), Text("-"), "", _NO_SCALE, (), {}, (), ())
+    try:
+        return _Reader(shown, empty).raw()
+    except VibbenchError:
+        raise
+    except limits.RefusedError as refused:
+        where = Where(shown) if refused.sheet is None else Where(shown, sheet=_sheet_ref(refused.sheet))
+        raise WorkbookError.one(where, refused.what, refused.fix) from None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -518,7 +552,8 @@ class _Reader:
 
     # ----------------------------------------------------------------- the whole file
 
-    def read(self) -> Assessment:
+    def _open(self) -> str:
+        """Check the file and open it in calamine; returns the file's sha256."""
         data = limits.read_file(self.shown)
         digest = limits.sha256(data)
         if not data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
@@ -534,6 +569,44 @@ class _Reader:
         except Exception as exc:
             raise self._damaged(exc) from exc
         self.sheet_names: list[str] = list(self.book.sheet_names)
+        return digest
+
+    def raw(self) -> RawWorkbook:
+        self._open()
+        try:
+            institution: dict[str, Any] = {}
+            sheet = self._find(INSTITUTION_SHEETS)
+            if sheet is not None and sheet in self.parts:
+                self._scan(sheet)
+                for _, _, values in self._rows(sheet):
+                    k = next((i for i, v in enumerate(values) if not _is_blank(v)), None)
+                    if k is None or not isinstance(values[k], str):
+                        continue
+                    key = INSTITUTION_KEYS.get(_header_key(values[k]).rstrip(":：").strip())
+                    value = values[k + 1] if k + 1 < len(values) else None
+                    if key is not None and key not in institution and not _is_blank(value):
+                        institution[key] = value
+            _, _, _, roles, rows = self._sheet_with_header()
+            out: list[RawRow] = []
+            for _, first_col, values in rows:
+                ident = _at(values, roles["id"] - first_col)
+                if _is_blank(ident):
+                    continue
+                out.append(
+                    RawRow(
+                        _norm(_display(ident)),
+                        *(
+                            _at(values, roles[k] - first_col) if k in roles else None
+                            for k in ("answer", "respondent", "evidence", "comment")
+                        ),
+                    )
+                )
+        finally:
+            self.book.close()
+        return RawWorkbook(institution, tuple(out))
+
+    def read(self) -> Assessment:
+        digest = self._open()
         try:
             institution = self._institution()
             answers = self._responses()

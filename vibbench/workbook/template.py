@@ -181,6 +181,12 @@ def answer_bounds(indicator: Indicator) -> tuple[float | None, float | None]:
     return indicator.range_min, indicator.range_max
 
 
+def set_text(cell: Any, text: str) -> None:
+    """Store ``text`` in ``cell`` as a string, never as a formula (openpyxl reads ``=…`` as one)."""
+    cell.value = text
+    cell.data_type = "s"
+
+
 # --------------------------------------------------------------------------- sheets
 
 
