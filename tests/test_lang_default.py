@@ -31,7 +31,9 @@ def test_env_lang(env: dict[str, str], lang: str) -> None:
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("VIBBENCH_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("VIBBENCH_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+    }
     return subprocess.run(
         [sys.executable, "-m", "vibbench", *args],
         capture_output=True,

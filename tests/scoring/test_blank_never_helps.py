@@ -31,9 +31,15 @@ def value_for(ind: Indicator) -> st.SearchStrategy[float]:
 answers_st = st.fixed_dictionaries({}, optional={i.id: value_for(i) for i in INDICATORS})
 
 
-def make(name: str, answers: dict[str, float], profile: str | None, na: frozenset[str] = frozenset()) -> Assessment:
-    rows = tuple(Answer(i, v, f"Responses!F{n + 2}", "", None, "e") for n, (i, v) in enumerate(answers.items()))
-    return Assessment("p.xlsx", "0", {"name": name}, rows, profile=profile, research_staff=100.0, not_applicable=na)
+def make(
+    name: str, answers: dict[str, float], profile: str | None, na: frozenset[str] = frozenset()
+) -> Assessment:
+    rows = tuple(
+        Answer(i, v, f"Responses!F{n + 2}", "", None, "e") for n, (i, v) in enumerate(answers.items())
+    )
+    return Assessment(
+        "p.xlsx", "0", {"name": name}, rows, profile=profile, research_staff=100.0, not_applicable=na
+    )
 
 
 @SETTINGS
@@ -45,7 +51,11 @@ def make(name: str, answers: dict[str, float], profile: str | None, na: frozense
     st.data(),
 )
 def test_blanking_an_answer_never_raises_score_or_rank(
-    mine: dict[str, float], others: list[dict[str, float]], method: str, profile: str | None, data: st.DataObject
+    mine: dict[str, float],
+    others: list[dict[str, float]],
+    method: str,
+    profile: str | None,
+    data: st.DataObject,
 ) -> None:
     assume(mine)
     blank = data.draw(st.sampled_from(sorted(mine)))

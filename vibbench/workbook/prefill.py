@@ -48,8 +48,8 @@ def prefilled_template(rubric: Rubric, old: Path, lang: str = "en") -> Carried:
 def carry(rubric: Rubric, raw: RawWorkbook, lang: str = "en") -> Carried:
     from vibbench.workbook.template import (
         COLUMNS,
-        INSTITUTION_KEYS,
         build_template,
+        institution_keys,
         set_text,
         workbook_bytes,
     )
@@ -85,9 +85,8 @@ def carry(rubric: Rubric, raw: RawWorkbook, lang: str = "en") -> Carried:
                 _put(ws.cell(row=r, column=col[name]), value, set_text)
         carried += 1
     inst = wb["Institution"]
-    for r in range(2, inst.max_row + 1):
-        key = INSTITUTION_KEYS[r - 2] if r - 2 < len(INSTITUTION_KEYS) else None
-        if key is not None and _present(raw.institution.get(key)):
+    for r, key in enumerate(institution_keys(rubric), start=2):
+        if _present(raw.institution.get(key)):
             _put(inst.cell(row=r, column=2), raw.institution[key], set_text)
     answered = {ident for ident in by_id if ident in known}
     return Carried(
