@@ -48,6 +48,8 @@ def test_json_matches_spec_keys() -> None:
     assert set(doc["indicators"][0]) == {
         "id", "dimension", "pillar", "name", "type", "answer", "score", "reference", "gap", "weight",
         "priority", "respondents", "spread",
+        # v2 (SPEC §5): added, no key changes meaning
+        "value", "named", "actor", "applies",
     }  # fmt: skip
     assert set(doc["recommendations"][0]) == {"indicator", "theme", "horizon", "priority", "text"}
     assert {w["code"] for w in doc["warnings"]} >= {"disagreement", "unsupported_claim", "inconsistent"}
