@@ -172,3 +172,44 @@ def test_ten_million_yuan_typed_as_wan_is_implausible(tmp_path: Path, v2: Rubric
     assert "implausible" not in [w.code for w in ok.warnings]
     wrong = score(read(tmp_path, v2, [["B.Z.1", 10_000_000]], [["research_staff", 100]]), v2)
     assert "implausible" in [w.code for w in wrong.warnings]
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_every_natural_form_survives_a_libreoffice_resave(tmp_path: Path, v2: Rubric) -> None:
+    """The answers people type, in a workbook re-saved by LibreOffice Calc, read as in the original."""
+    import subprocess
+
+    rows = [["A.X.1", "三级"], ["A.X.2", "5年"], ["A.X.3", "从未开展"], ["B.Z.1", "1.2亿元"], ["B.Z.2", "√"]]
+    institution = [["year", "2024年度"], ["机构类别", "科研院所"], ["研发人员数", "１２０"], ["币种", "CNY"]]
+    src = tmp_path / "in" / "natural.xlsx"
+    src.parent.mkdir()
+    book(src, rows, institution=institution)
+    original = read_assessment(src, v2)
+    out = tmp_path / "out"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    resaved = read_assessment(out / "natural.xlsx", v2)
+    assert {a.indicator: a.value for a in resaved.answers} == {a.indicator: a.value for a in original.answers}
+    assert {a.indicator: a.value for a in original.answers} == {
+        "A.X.1": 3.0,
+        "A.X.2": 5.0,
+        "A.X.3": 99.0,
+        "B.Z.1": 12_000.0,
+        "B.Z.2": 1.0,
+    }
+    assert (resaved.year, resaved.profile, resaved.research_staff) == (2024, "institute", 120.0)
