@@ -187,3 +187,33 @@ def check_v2(data: dict[Any, Any], problems: ProblemList, where: Any, walk: Any)
                         ),
                         T("widen `range` to include it", "请扩大 `range` 以包含该取值"),
                     )
+
+
+ASCII_PUNCTUATION = ",?:;()"
+"""ASCII punctuation that Chinese writes full-width (，？：；（）) when it stands by Chinese text."""
+FULL_WIDTH = {",": "，", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x3000 <= o <= 0x303F  # CJK punctuation: 、。「」
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms: （），：
+        or 0xF900 <= o <= 0xFAFF
+    )
+
+
+def ascii_punctuation(text: str) -> list[str]:
+    """The ASCII punctuation marks of a Chinese text that stand next to Chinese characters (spaces
+    skipped), in order: ``"科研人员(含博士后)"`` → ``["(", ")"]``; ``"1,700 名"`` → ``[]``."""
+    found: list[str] = []
+    for i, ch in enumerate(text):
+        if ch not in ASCII_PUNCTUATION:
+            continue
+        before = text[:i].rstrip()
+        after = text[i + 1 :].lstrip()
+        if (before and _is_cjk(before[-1])) or (after and _is_cjk(after[0])):
+            found.append(ch)
+    return found
