@@ -112,3 +112,16 @@ def test_low_coverage_below_80_percent(rubric: Rubric) -> None:
     assert "low_coverage" in [w.code for w in partial.warnings]
     full = score(inst(*FULL, research_staff=100.0), rubric)
     assert "low_coverage" not in [w.code for w in full.warnings]
+
+
+def test_reference_row_is_the_whole_tree_of_the_profile(rubric: Rubric) -> None:
+    """The same whoever is compared: not the reference over one institution's answered indicators."""
+    from vibbench.scoring.engine import reference_result
+
+    ref = reference_result(rubric)
+    assert ref.overall.reference == pytest.approx(100.0)  # VIB at its own level everywhere
+    partial = score(inst(("A.X.1", 1), research_staff=100.0), rubric)  # --missing exclude: one indicator
+    assert partial.overall.reference == pytest.approx(100.0)
+    tto = reference_result(rubric, "university_tto")
+    assert {r.id for r in tto.indicators if not r.applies} == {"A.X.1"}
+    assert tto.overall.reference is not None

@@ -417,3 +417,15 @@ def score_file(path: Path | str, rubric: str | Path | Rubric, options: ScoreOpti
 
     r = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     return score(read_assessment(path, r), r, options)
+
+
+def reference_result(rubric: Rubric, profile: str | None = None, aggregation: str = "arithmetic") -> Result:
+    """The reference institution (VIB) over the whole tree of ``profile`` (None: the rubric's default).
+
+    SPEC §4, ranking: the reference row of ``compare`` and ``sensitivity`` is this, the same whoever is
+    compared — not the reference over the indicators one institution happened to answer. Scored with
+    nothing answered and ``--missing zero``, so every indicator of the profile is kept; its
+    ``reference`` numbers are the reference's scores.
+    """
+    nobody = Assessment("", "", {"name": rubric.reference_name.get("en")}, (), profile=profile)
+    return score(nobody, rubric, ScoreOptions(missing="zero", aggregation=aggregation, top=1))
