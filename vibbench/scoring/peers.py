@@ -24,7 +24,7 @@ def percentile(score: float | None, peers: Sequence[float]) -> float | None:
 
 
 @dataclass(frozen=True)
-class Standing:
+class PeerStanding:
     """One node (overall, a pillar or a dimension) among the peers."""
 
     id: str
@@ -45,11 +45,11 @@ def _median(values: list[float]) -> float | None:
     return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
 
 
-def standings(result: Result, peers: Sequence[Result]) -> list[Standing]:
+def standings(result: Result, peers: Sequence[Result]) -> list[PeerStanding]:
     """Overall, then every pillar and dimension of ``result``, each with its percentile among ``peers``
     (the institution itself is not counted among its peers: pass it or not, it is dropped by path)."""
     others = [p for p in peers if p.assessment.sha256 != result.assessment.sha256 or not p.assessment.sha256]
-    out: list[Standing] = []
+    out: list[PeerStanding] = []
     nodes: list[tuple[str, NodeResult, str]] = [("overall", result.overall, "overall")]
     nodes += [(p.id, p, "pillars") for p in result.pillars]
     nodes += [(d.id, d, "dimensions") for d in result.dimensions]
