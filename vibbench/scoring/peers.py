@@ -64,7 +64,7 @@ def standings(result: Result, peers: Sequence[Result]) -> list[PeerStanding]:
             if found is not None and found.score is not None:
                 scores.append(found.score)
         out.append(
-            Standing(
+            PeerStanding(
                 ident,
                 node.score,
                 node.reference,
