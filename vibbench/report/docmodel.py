@@ -68,6 +68,9 @@ class Table:
     bold_rows: frozenset[int] = frozenset()
     """Indices of rows shown in bold (a total)."""
     caption: str = ""
+    heat: frozenset[int] = frozenset()
+    """Indices of columns whose scores (0–100) are shown on a colour scale (a heat map) where the
+    format allows it: HTML and Word shade the cells; Markdown cannot, and shows a heat-map figure."""
 
     def __post_init__(self) -> None:
         for row in self.rows:
@@ -89,6 +92,20 @@ class Figure:
 @dataclass(frozen=True)
 class PageBreak:
     """Before a major section in print (HTML's print stylesheet, Word); nothing in Markdown."""
+
+
+def heat_colour(text: str) -> str | None:
+    """The background of a score cell on a red → yellow → green scale (``#rrggbb``); None when the
+    cell holds no number."""
+    try:
+        value = float(text.replace(",", "").rstrip("%"))
+    except ValueError:
+        return None
+    x = max(0.0, min(100.0, value)) / 100.0
+    low, mid, high = (248, 105, 107), (255, 235, 132), (99, 190, 123)  # Excel's three-colour scale
+    a, b, t = (low, mid, x * 2) if x < 0.5 else (mid, high, (x - 0.5) * 2)
+    r, g, bl = (round(a[k] + (b[k] - a[k]) * t) for k in range(3))
+    return f"#{r:02x}{g:02x}{bl:02x}"
 
 
 Block = Heading | Paragraph | Bullets | Table | Figure | PageBreak

@@ -21,7 +21,9 @@ from vibbench.report.docmodel import (
     PageBreak,
     Paragraph,
     Table,
+    heat_colour,
 )
+from vibbench.text import CONTROLS
 
 EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
@@ -101,9 +103,25 @@ def _no_split(row: Any) -> None:
     row._tr.get_or_add_trPr().append(el)
 
 
+def _clean(text: str) -> str:
+    """XML cannot hold control characters: drop them (and fold line breaks)."""
+    return " ".join(text.translate(CONTROLS).split()) if not text.isprintable() else text
+
+
+def _shade(cell: Any, colour: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour.lstrip("#"))
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
 def _add_inline(par: Any, p: Paragraph, lang: str) -> None:
     for n, s in enumerate(p.spans):
-        text = s.text
+        text = _clean(s.text)
         if s.bold and n == 0 and len(p.spans) > 1:
             text += "：" if lang == "zh" else ": "
         run = par.add_run(text)
@@ -119,7 +137,7 @@ def render(doc: Document) -> bytes:
 
     word = docx.Document()
     props = word.core_properties
-    props.title = doc.title
+    props.title = _clean(doc.title)
     props.language = LANG_TAGS.get(doc.lang, doc.lang)
     props.author = "vibbench"
     section = word.sections[0]
@@ -137,7 +155,7 @@ def render(doc: Document) -> bytes:
     styles["Normal"].font.size = Pt(10)
     for b in doc.blocks:
         if isinstance(b, Heading):
-            word.add_heading(b.text, level=0 if b.level == 1 else min(b.level - 1, 3))
+            word.add_heading(_clean(b.text), level=0 if b.level == 1 else min(b.level - 1, 3))
         elif isinstance(b, Paragraph):
             _add_inline(word.add_paragraph(), b, doc.lang)
         elif isinstance(b, Bullets):
@@ -159,7 +177,9 @@ def render(doc: Document) -> bytes:
                     cell = row.cells[k]
                     cell.width = widths[k]
                     par = cell.paragraphs[0]
-                    run = par.add_run(value if value.strip() else "—")
+                    if r and k in b.heat and (colour := heat_colour(value)) is not None:
+                        _shade(cell, colour)
+                    run = par.add_run(_clean(value) if value.strip() else "—")
                     run.font.size = Pt(8.5)
                     if r == 0 or (r - 1) in b.bold_rows:
                         run.bold = True
@@ -171,7 +191,7 @@ def render(doc: Document) -> bytes:
         elif isinstance(b, Figure):
             if b.png:
                 word.add_picture(io.BytesIO(b.png), width=Mm(min(170, TEXT_WIDTH_MM)))
-                cap = word.add_paragraph(b.title)
+                cap = word.add_paragraph(_clean(b.title))
                 cap.style = styles["Caption"]
         elif isinstance(b, PageBreak):
             word.add_page_break()  # type: ignore[no-untyped-call]

@@ -21,7 +21,9 @@ from vibbench.report.docmodel import (
     PageBreak,
     Paragraph,
     Table,
+    heat_colour,
 )
+from vibbench.text import CONTROLS
 
 LANG_TAGS = {"zh": "zh-CN", "en": "en"}
 
@@ -70,6 +72,8 @@ def inline_svg(svg: bytes) -> str:
 
 
 def _e(text: str) -> str:
+    if not text.isprintable():  # no control characters into the page, whatever the source
+        text = " ".join(text.translate(CONTROLS).split()) if "\n" not in text else text.translate(CONTROLS)
     return html.escape(text, quote=True)
 
 
@@ -86,6 +90,13 @@ def _inline(p: Paragraph, lang: str) -> str:
         else:
             out.append(_e(s.text))
     return "".join(out)
+
+
+def _td(table: Table, k: int, role: str, value: str) -> str:
+    style = ""
+    if k in table.heat and (colour := heat_colour(value)) is not None:
+        style = f' style="background:{colour}"'
+    return f'<td class="{role}"{style}>{_e(value) if value.strip() else "—"}</td>'
 
 
 def render(doc: Document) -> str:
