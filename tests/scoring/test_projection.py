@@ -315,7 +315,7 @@ def test_terminal_line_in_chinese() -> None:
     text = table.render(result, "zh", width=200)
     line = next(x for x in text.splitlines() if x.startswith("得分预测"))
     assert line.split(None, 1)[1].rstrip() == (
-        f"当前 {result.overall.score:.1f}（发展） → 近期见效后 {p[0].score:.1f}（成熟） → "
+        f"当前 {result.overall.score:.1f}（发展） → 近期举措后 {p[0].score:.1f}（成熟） → "
         f"1–3 年后 {p[1].score:.1f}（领先） → 结构性改革后 {p[2].score:.1f}"
     )
     at_vib = score(inst(("A.X.1", 4), ("A.X.2", 50), ("A.Y.1", 5), ("B.Z.1", 1), ("B.Z.2", 100)), MINI)

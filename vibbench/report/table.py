@@ -32,6 +32,7 @@ then goes, so that names and numbers keep their room."""
 
 
 PROJECTION = T("Projection", "得分预测")
+NO_STEPS = T("; no roadmap step changes it", "；路线图中没有可提升得分的举措")
 
 
 def _projection(result: Result, lang: str) -> str:
@@ -51,16 +52,13 @@ def _projection(result: Result, lang: str) -> str:
         return parts[0] + NO_STEPS.get(lang)
     band = o.band
     for p in phases:
-        named = p.band is not None and p.band != band
+        changed = p.band is not None and p.band != band
         parts.append(
             f"{PHASE_NAMES[p.phase].get(lang)} {fmt(p.score)}"
-            + (sep.format(p.band.name.get(lang)) if named and p.band else "")
+            + (sep.format(p.band.name.get(lang)) if changed and p.band else "")
         )
         band = p.band
     return " → ".join(parts)
-
-
-NO_STEPS = T("; no roadmap step changes it", "；路线图中没有可提升得分的举措")
 
 
 def _nodes(nodes: Sequence[NodeResult], title: str, name: str, lang: str, bar: int = 0) -> Table:

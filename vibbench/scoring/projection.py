@@ -31,7 +31,7 @@ __all__ = ["PHASE_NAMES", "Phase", "Step", "projection", "roadmap", "target_answ
 
 PHASE_NAMES: dict[str, Text] = {
     "now": T("now", "当前"),
-    "quick_win": T("quick wins", "近期见效后"),
+    "quick_win": T("quick wins", "近期举措后"),
     "medium": T("1–3 years", "1–3 年后"),
     "structural": T("structural", "结构性改革后"),
 }
