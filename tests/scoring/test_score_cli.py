@@ -41,6 +41,7 @@ def test_json_matches_spec_keys() -> None:
     assert set(doc) == {
         "schema_version", "institution", "source", "rubric", "options", "overall", "pillars",
         "dimensions", "indicators", "recommendations", "warnings",
+        "projection", "roadmap",  # v2 (SPEC §5), score only
     }  # fmt: skip
     assert set(doc["overall"]) == {"score", "reference", "gap", "coverage", "band"}
     assert set(doc["pillars"][0]) == {"id", "name", "score", "reference", "gap", "coverage", "band"}
