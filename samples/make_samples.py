@@ -27,10 +27,10 @@ from vibbench.rubric.loader import load_rubric
 from vibbench.rubric.model import Check, Condition, Indicator, Rubric
 from vibbench.workbook.template import (
     COLUMNS,
-    INSTITUTION_KEYS,
     YES_NO,
     answer_bounds,
     build_template,
+    institution_keys,
     level_entries,
     workbook_bytes,
 )
@@ -347,7 +347,7 @@ def single_rows(profile: Profile, rubric: Rubric, answers: dict[str, Value]) -> 
 def fill(profile: Profile, rubric: Rubric, rows: dict[str, list[Row]]) -> bytes:
     wb = build_template(rubric, profile.lang, copies={k: len(v) for k, v in rows.items() if len(v) > 1})
     inst = wb["Institution"]
-    for r, key in enumerate(INSTITUTION_KEYS, start=2):
+    for r, key in enumerate(institution_keys(rubric), start=2):
         inst.cell(row=r, column=2, value=profile.institution.get(key) or None)
     ws = wb["Responses"]
     seen: dict[str, int] = {}

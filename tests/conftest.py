@@ -17,6 +17,9 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
     os.environ["VIBBENCH_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     os.environ.pop("VIBBENCH_DEBUG", None)
+    # Output in English unless a test asks otherwise, whatever the developer's locale
+    # (--lang defaults to VIBBENCH_LANG, else the locale: tests/test_lang_default.py).
+    os.environ["VIBBENCH_LANG"] = "en"
 
 
 @pytest.fixture

@@ -232,7 +232,7 @@ class Digest:
     """What ``compare --format json`` needs of one institution: ranking keys and its JSON text."""
 
     name: str
-    year: str
+    year: int | None
     overall: float | None
     json: bytes
     """The institution's SPEC §5 object, compact UTF-8, without its rank."""

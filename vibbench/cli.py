@@ -67,7 +67,25 @@ class Aggregation(str, Enum):
 RubricOpt = Annotated[
     str, typer.Option("--rubric", "-r", help="Bundled rubric name or YAML path. 内置框架名或 YAML 路径。")
 ]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Output language. 输出语言。")]
+
+
+def default_lang() -> Lang:
+    """SPEC §1: ``VIBBENCH_LANG``, else zh when the first set of LC_ALL, LC_MESSAGES, LANG starts with zh."""
+    from vibbench.usage import env_lang
+
+    return Lang(env_lang())
+
+
+LangOpt = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        default_factory=default_lang,
+        show_default="VIBBENCH_LANG, else the locale",
+        help="Output language (default: $VIBBENCH_LANG, else zh for a zh_* locale, else en). "
+        "输出语言（默认取 VIBBENCH_LANG，其次为系统语言环境）。",
+    ),
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout. 输出文件。")
 ]
@@ -143,12 +161,12 @@ def score(
         Path,
         typer.Argument(help="The filled-in workbook (.xlsx). 已填写的自评表。", metavar="ASSESSMENT.xlsx"),
     ],
+    lang: LangOpt,
     rubric: RubricOpt = "vib",
     format: Annotated[
         Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
     ] = Format.table,
     output: OutputOpt = None,
-    lang: LangOpt = Lang.en,
     top: TopOpt = 10,
     missing: MissingOpt = Missing.exclude,
     aggregation: AggregationOpt = Aggregation.arithmetic,
@@ -186,8 +204,8 @@ def explain(
     id: Annotated[
         str, typer.Argument(help="Indicator, dimension or pillar id. 指标、维度或支柱编号。", metavar="ID")
     ],
+    lang: LangOpt,
     rubric: RubricOpt = "vib",
-    lang: LangOpt = Lang.en,
     missing: MissingOpt = Missing.exclude,
     aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
@@ -211,8 +229,8 @@ def report(
         Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。", metavar="ASSESSMENT.xlsx")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The Markdown file to write. 报告文件。")],
+    lang: LangOpt,
     rubric: RubricOpt = "vib",
-    lang: LangOpt = Lang.en,
     top: TopOpt = 10,
     charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Draw SVG charts. 绘制图表。")] = True,
     missing: MissingOpt = Missing.exclude,
@@ -239,16 +257,45 @@ def template(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx). 输出的空白自评表。")
     ],
+    lang: LangOpt,
     rubric: RubricOpt = "vib",
-    lang: LangOpt = Lang.en,
+    prefill: Annotated[
+        Path | None,
+        typer.Option(
+            "--prefill",
+            help="Carry the answers of an earlier workbook (any rubric version) into the new one. "
+            "沿用旧自评表（任意框架版本）中的回答。",
+        ),
+    ] = None,
 ) -> None:
     """Write a blank self-assessment workbook to fill in. 生成待填写的空白自评表。"""
     with _guard(lang.value):
         from vibbench.rubric.loader import load_rubric
-        from vibbench.workbook.template import write_template
 
-        write_template(load_rubric(rubric), output, lang=lang.value)
+        loaded = load_rubric(rubric)
+        if prefill is None:
+            from vibbench.workbook.template import write_template
+
+            write_template(loaded, output, lang=lang.value)
+        else:
+            from vibbench.io import write_atomic
+            from vibbench.workbook.prefill import prefilled_template
+
+            carried = prefilled_template(loaded, prefill, lang.value)
+            write_atomic(output, carried.data)
+            _say_carried(carried.carried, carried.new, carried.dropped)
         wrote(output)
+
+
+def _say_carried(carried: int, new: tuple[str, ...], dropped: tuple[str, ...]) -> None:
+    """What ``--prefill`` carried, what is new to answer and what was dropped, on standard error."""
+    sys.stderr.write(f"carried {carried} answer rows / 已沿用 {carried} 行回答\n")
+    if new:
+        ids = ", ".join(new)
+        sys.stderr.write(f"new, to answer: {ids} / 新增指标，请作答：{ids}\n")
+    if dropped:
+        ids = ", ".join(dropped)
+        sys.stderr.write(f"dropped (not in this rubric): {ids} / 已删除（本框架不含）：{ids}\n")
 
 
 # --------------------------------------------------------------------------- compare / sensitivity
@@ -259,13 +306,13 @@ def compare(
     paths: Annotated[
         list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。", metavar="PATH...")
     ],
+    lang: LangOpt,
     rubric: RubricOpt = "vib",
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     output: OutputOpt = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Parallel readers (default: CPUs). 并行数。")
     ] = None,
-    lang: LangOpt = Lang.en,
     missing: MissingOpt = Missing.exclude,
     aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
@@ -291,6 +338,7 @@ def sensitivity(
     paths: Annotated[
         list[Path], typer.Argument(help="Workbooks and/or folders. 自评表文件或文件夹。", metavar="PATH...")
     ],
+    lang: LangOpt,
     rubric: RubricOpt = "vib",
     samples: Annotated[int, typer.Option("--samples", min=1, help="Weight draws. 抽样次数。")] = 1000,
     spread: Annotated[
@@ -301,7 +349,6 @@ def sensitivity(
     output: OutputOpt = None,
     top: TopOpt = 5,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1)] = None,
-    lang: LangOpt = Lang.en,
     missing: MissingOpt = Missing.exclude,
     aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
@@ -339,10 +386,10 @@ def rubric_list() -> None:
 
 @rubric_app.command("show", short_help="A rubric's tree, weights and references. 框架结构与权重。")
 def rubric_show(
+    lang: LangOpt,
     rubric: Annotated[
         str, typer.Argument(help="Bundled name or YAML path. 框架名或路径。", metavar="[NAME|PATH]")
     ] = "vib",
-    lang: LangOpt = Lang.en,
 ) -> None:
     """Show a rubric's tree with effective weights and VIB references. 显示框架结构、有效权重与参照值。"""
     with _guard(lang.value):
@@ -354,7 +401,7 @@ def rubric_show(
 @rubric_app.command("validate", short_help="Check a rubric file. 校验框架文件。")
 def rubric_validate(
     path: Annotated[Path, typer.Argument(help="The rubric file. 框架文件。", metavar="PATH")],
-    lang: LangOpt = Lang.en,
+    lang: LangOpt,
 ) -> None:
     """Check a rubric file and list every problem. 校验框架文件并列出全部问题。"""
     with _guard(lang.value):

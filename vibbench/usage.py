@@ -7,16 +7,31 @@ Imported only when such a mistake happens.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from vibbench.errors import Problem, Where
 from vibbench.text import T, Text
 
 
+def env_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language when ``--lang`` is not given (SPEC §1): ``VIBBENCH_LANG`` (en or zh); else zh when
+    the first of LC_ALL, LC_MESSAGES, LANG that is set starts with zh; else en."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("VIBBENCH_LANG", "").strip().lower()
+    if chosen in ("en", "zh"):
+        return chosen
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def lang_of(argv: Sequence[str]) -> str:
-    """The ``--lang`` of a command line that could not be parsed (``en`` unless ``zh`` is clear)."""
+    """The ``--lang`` of a command line that could not be parsed; without one, :func:`env_lang`."""
     for i, arg in enumerate(argv):
         if arg == "--":
             break
@@ -24,7 +39,7 @@ def lang_of(argv: Sequence[str]) -> str:
             return "zh" if argv[i + 1] == "zh" else "en"
         if arg.startswith("--lang="):
             return "zh" if arg.partition("=")[2] == "zh" else "en"
-    return "en"
+    return env_lang()
 
 
 def _kinds(exc: BaseException) -> set[str]:

@@ -70,7 +70,7 @@ def test_progress_deltas_across_two_years() -> None:
     assert biggest[1] == pytest.approx(s2[biggest[0]] - s1[biggest[0]])
     table = runner.invoke(app, ["compare", str(SAMPLES)])
     assert table.exit_code == 0
-    assert "→" in table.stdout and first.assessment.year in table.stdout
+    assert "→" in table.stdout and str(first.assessment.year) in table.stdout
 
 
 def test_bad_file_mixed_with_good_ones(tmp_path: Path) -> None:

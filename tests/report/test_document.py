@@ -208,7 +208,7 @@ def test_data_quality_notes() -> None:
     assert "**Claims without evidence:** A.X.1: level 3 or higher claimed without evidence" in quality
     assert "**Failed consistency checks:** Claims maturity but no money" in quality
     assert "**Rubric drift:** none" in quality
-    assert "**Low coverage:** none" in quality
+    assert "**Low coverage:** only 67% of the rubric's weight was answered" in quality  # v2: below 80%
     assert "4 of 5 indicators answered" in quality
 
 

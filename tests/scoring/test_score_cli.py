@@ -41,6 +41,7 @@ def test_json_matches_spec_keys() -> None:
     assert set(doc) == {
         "schema_version", "institution", "source", "rubric", "options", "overall", "pillars",
         "dimensions", "indicators", "recommendations", "warnings",
+        "projection", "roadmap",  # v2 (SPEC §5), score only
     }  # fmt: skip
     assert set(doc["overall"]) == {"score", "reference", "gap", "coverage", "band"}
     assert set(doc["pillars"][0]) == {"id", "name", "score", "reference", "gap", "coverage", "band"}
@@ -48,6 +49,8 @@ def test_json_matches_spec_keys() -> None:
     assert set(doc["indicators"][0]) == {
         "id", "dimension", "pillar", "name", "type", "answer", "score", "reference", "gap", "weight",
         "priority", "respondents", "spread",
+        # v2 (SPEC §5): added, no key changes meaning
+        "value", "named", "actor", "applies",
     }  # fmt: skip
     assert set(doc["recommendations"][0]) == {"indicator", "theme", "horizon", "priority", "text"}
     assert {w["code"] for w in doc["warnings"]} >= {"disagreement", "unsupported_claim", "inconsistent"}

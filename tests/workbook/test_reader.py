@@ -257,11 +257,14 @@ def test_institution_sheet_in_english(tmp_path: Path, mini_rubric: Rubric) -> No
         "name": "Flanders Institute",
         "country": "BE",
         "type": "research institute",
-        "year": "2025",
+        "year": 2025,
         "contact": "a@b.example",
         "date": "2025-06-30",
+        "profile": None,
+        "research_staff": None,
+        "currency": None,
     }
-    assert (a.name, a.year) == ("Flanders Institute", "2025")
+    assert (a.name, a.year) == ("Flanders Institute", 2025)
 
 
 def test_institution_sheet_in_chinese(tmp_path: Path, mini_rubric: Rubric) -> None:
@@ -281,15 +284,18 @@ def test_institution_sheet_in_chinese(tmp_path: Path, mini_rubric: Rubric) -> No
         "name": "某某新型研发机构（深圳）",
         "country": "中国",
         "type": "新型研发机构",
-        "year": "2024",
+        "year": 2024,
         "contact": "李四",
         "date": "2024-12-01",
+        "profile": None,
+        "research_staff": None,
+        "currency": None,
     }
 
 
 def test_without_institution_the_name_is_the_file_stem(tmp_path: Path, mini_rubric: Rubric) -> None:
     a = read(book(tmp_path / "Ghent 2025.xlsx", [["A.X.1", 1]]), mini_rubric)
-    assert (a.name, a.year) == ("Ghent 2025", "")
+    assert (a.name, a.year) == ("Ghent 2025", None)
     a = read(
         book(tmp_path / "b.xlsx", [["A.X.1", 1]], institution=[["key", "value"], ["name", ""]]), mini_rubric
     )
@@ -401,7 +407,7 @@ def test_every_bad_cell_is_reported_with_its_cell(tmp_path: Path, mini_rubric: R
     rows: list[list[Any]] = [
         ["A.X.1", 7],  # B2 level outside the scale
         ["A.X.1", 2.5, "Bob"],  # B3 not a whole level
-        ["A.X.1", "Established", "Cy"],  # B4 a label without its level
+        ["A.X.1", "Establishd", "Cy"],  # B4 a label that is no level's (a level's label alone is fine)
         ["A.X.2", 120],  # B5 percent above 100
         ["A.X.2", "35 percent", "Bob"],  # B6 not a number
         ["A.Y.1", -1],  # B7 below the range
@@ -426,7 +432,7 @@ def test_every_bad_cell_is_reported_with_its_cell(tmp_path: Path, mini_rubric: R
 
     assert "A.X.1" in msg("B2") and "level 7" in msg("B2") and "0 to 4" in msg("B2")
     assert "2.5" in msg("B3") and "whole" in msg("B3")
-    assert "'Established'" in msg("B4")
+    assert "'Establishd'" in msg("B4")
     assert "A.X.2" in msg("B5") and "120, above the maximum 100" in msg("B5") and "0 to 100" in msg("B5")
     assert "'35 percent'" in msg("B6")
     assert "-1, below the minimum 0" in msg("B7") and "≥ 0" in msg("B7")
@@ -587,7 +593,7 @@ def test_template_round_trip(tmp_path: Path, mini_rubric: Rubric, lang: str) -> 
         ("B.Z.1", 1.0, None),
         ("B.Z.2", 1200.0, None),
     ]
-    assert (a.name, a.year) == ("Test institute", "2025")
+    assert (a.name, a.year) == ("Test institute", 2025)
     assert a.stamp is not None
     assert (a.stamp.id, a.stamp.version, a.stamp.hash) == (
         mini_rubric.id,

@@ -128,7 +128,7 @@ def test_vib_reference_scores_a_gap_of_zero(results: dict[str, Any], rubric: Rub
 def test_shanghai_improves_its_rule_design(results: dict[str, Any]) -> None:
     before, after = results["shanghai-biomed-2025.xlsx"], results["shanghai-biomed-2026.xlsx"]
     assert before.assessment.name == after.assessment.name
-    assert (before.assessment.year, after.assessment.year) == ("2025", "2026")
+    assert (before.assessment.year, after.assessment.year) == (2025, 2026)
     pillars = {p.id: p for p in before.pillars}
     assert pillars["PI"].score > pillars["RC"].score > pillars["RD"].score  # strong incubation, weak rules
     rd_after = next(p for p in after.pillars if p.id == "RD")

@@ -41,6 +41,9 @@ def answer_text(rubric: Rubric, ind: Indicator, value: float | None, lang: str) 
         label = None if level is None else rubric.scale.labels.get(level) or ind.levels.get(level)
         text = label.get(lang) if label else ""
         return f"{value:g}" + (f" – {text[:40]}…" if len(text) > 41 else f" – {text}" if text else "")
+    named = ind.named_label(value)
+    if named is not None:  # "never reviewed", not "99 years"
+        return named.get(lang)
     unit = "%" if ind.percent else (f" {ind.unit.get(lang)}" if ind.unit else "")
     return f"{value:,.4g}{unit}" if abs(value) < 1e4 else f"{value:,.0f}{unit}"
 

@@ -47,7 +47,7 @@ def _matrix_rows(ranked: Ranked, lang: str) -> list[list[str]]:
             [
                 DASH if rank is None else str(rank),
                 r.assessment.name,
-                r.assessment.year or DASH,
+                str(r.assessment.year or DASH),
                 *[fmt(p.score) for p in r.pillars],
                 fmt(o.score),
                 o.band.name.get(lang) if o.band else DASH,
@@ -257,7 +257,8 @@ def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Pat
 
     ranks = competition_ranks([d.overall for d in digests])
     order = sorted(
-        range(len(digests)), key=lambda i: (ranks[i] is None, ranks[i] or 0, digests[i].name, digests[i].year)
+        range(len(digests)),
+        key=lambda i: (ranks[i] is None, ranks[i] or 0, digests[i].name, digests[i].year or 0),
     )
     head = {
         "schema_version": SCHEMA_VERSION,

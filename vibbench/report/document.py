@@ -396,7 +396,8 @@ def _title(doc: _Doc, result: Result, generated: str) -> None:
     doc.heading(1, doc.t("title", name=name))
     items = [f"{doc.label(doc.t('institution'))} {name}"]
     for key in ("country", "type", "year", "date"):
-        value = a.institution.get(key, "")
+        raw = a.institution.get(key)
+        value = "" if raw is None else str(raw)
         if value.strip():
             items.append(f"{doc.label(doc.t(key))} {md(value)}")
     items.append(

@@ -15,20 +15,42 @@ def _g(v: float) -> str:
     return f"{v:.6g}"
 
 
+def _all_ids(result: Result) -> list[str]:
+    return [
+        *(i.id for i in result.indicators),
+        *(d.id for d in result.dimensions),
+        *(p.id for p in result.pillars),
+    ]
+
+
 def explain(result: Result, ident: str, lang: str = "en") -> str:
-    item = result.find(ident)
+    """How one number was made. Ids are matched without regard to case (``rd.gov.1``); an unknown id
+    is an error that suggests the nearest ones."""
+    ids = _all_ids(result)
+    exact = {i.casefold(): i for i in ids}
+    item = result.find(exact.get(ident.strip().casefold(), ident.strip()))
     if item is None:
-        ids = ", ".join(p.id for p in result.pillars)
+        import difflib
+
+        upper = {i.upper(): i for i in ids}
+        near = [
+            upper[m] for m in difflib.get_close_matches(ident.strip().upper(), list(upper), n=3, cutoff=0.6)
+        ]
+        pillars = ", ".join(p.id for p in result.pillars)
+        if near:
+            fix = T(f"did you mean {' or '.join(near)}?", f"是否要查看 {' 或 '.join(near)}？")
+        else:
+            fix = T(
+                f"use an id shown by `vibbench rubric show` (pillars: {pillars})",
+                f"请使用 `vibbench rubric show` 中的编号（支柱：{pillars}）",
+            )
         raise UsageError.one(
             ident,
             T(
                 f"no indicator, dimension or pillar '{ident}' in rubric {result.rubric.id}",
                 f"框架 {result.rubric.id} 中没有编号为 '{ident}' 的指标、维度或支柱",
             ),
-            T(
-                f"use an id shown by `vibbench rubric show` (pillars: {ids})",
-                f"请使用 `vibbench rubric show` 中的编号（支柱：{ids}）",
-            ),
+            fix,
         )
     zh = lang == "zh"
     lines = (
@@ -53,9 +75,33 @@ def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[
         out.append(
             f"   {'中位数' if zh else 'median'} = {_g(r.answer or 0)}, {'极差' if zh else 'spread'} = max − min = {_g(r.spread or 0)}"
         )
+    if not r.applies:
+        out.append(
+            "   "
+            + (
+                "不适用于本机构（机构类别或合规的“不适用”），不计分、不计入覆盖率"
+                if zh
+                else "does not apply to this institution (its profile, or a legitimate N/A): not scored, not in coverage"
+            )
+        )
+    if ind.per == "research_staff" and r.answer is not None and r.value is not None:
+        staff = result.assessment.research_staff
+        out.append(
+            f"   {'按每百名研发人员折算' if zh else 'per 100 research staff'}: 100 × {_g(r.answer)} / {_g(staff or 0)} = {_g(r.value)}"
+        )
+    if ind.type == "level":
+        for level, label in (
+            (r.answer, "回答的等级" if zh else "answered level"),
+            (ind.reference, "参照等级" if zh else "reference level"),
+        ):
+            if level is None or not float(level).is_integer():
+                continue
+            text = ind.levels.get(int(level))
+            if text is not None:
+                out.append(f"   {label} {int(level)}: {text.get(lang)}")
     out.append("")
     out.append("2. " + ("归一化" if zh else "Normalisation"))
-    x = r.answer if r.answer is not None else None
+    x = r.value if r.value is not None else r.answer
     out.append("   " + _formula(result, ind, x, r.score, zh))
     out.append(
         "   "
@@ -64,6 +110,8 @@ def _indicator(result: Result, r: IndicatorResult, zh: bool, lang: str) -> list[
         + " → "
         + _formula(result, ind, ind.reference, r.reference, zh)
     )
+    if ind.source:
+        out.append("   " + ("参照值来源：" if zh else "Source of the reference: ") + ind.source)
     out.append("")
     out.append("3. " + ("权重（在保留的同级中的占比）" if zh else "Weights (share among kept siblings)"))
     p_share, d_share, i_share = r.local_weights

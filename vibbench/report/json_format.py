@@ -46,6 +46,10 @@ def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
         "priority": r.priority,
         "respondents": [{"respondent": a.respondent, "answer": a.value, "cell": a.cell} for a in r.answers],
         "spread": r.spread,
+        "value": r.value,
+        "named": None if (label := ind.named_label(r.answer)) is None else label.get(lang),
+        "actor": ind.actor,
+        "applies": r.applies,
     }
 
 
@@ -58,6 +62,12 @@ def _institution(fields: dict[str, str]) -> dict[str, str]:
 
 
 def to_dict(result: Result, lang: str = "en") -> dict[str, Any]:
+    """One institution's object (SPEC §5), as ``compare`` lists them.
+
+    Without ``projection`` and ``roadmap``: those rescore the institution about 20 times, and
+    1,000 institutions × 20 rescorings would break ``compare``'s speed target. ``score`` adds them
+    (:func:`plan`, through :func:`render`).
+    """
     a = result.assessment
     overall = {k: v for k, v in _node(result.overall, lang, band=True).items() if k not in ("id", "name")}
     return {
@@ -73,6 +83,7 @@ def to_dict(result: Result, lang: str = "en") -> dict[str, Any]:
             "missing": result.options.missing,
             "aggregation": result.options.aggregation,
             "lang": lang,
+            "profile": a.profile or result.rubric.default_profile,
         },
         "overall": overall,
         "pillars": [_node(p, lang, band=True) for p in result.pillars],
@@ -136,5 +147,32 @@ def join_many(
     return b"".join(pieces)
 
 
+def plan(result: Result, lang: str = "en") -> dict[str, Any]:
+    """``projection`` and ``roadmap`` (SPEC §4, §5): the score after each cumulative roadmap phase,
+    and each step with its target and the points reaching it alone adds (rescored; unrounded)."""
+    from vibbench.scoring.projection import projection, roadmap
+
+    return {
+        "projection": [
+            {"phase": p.phase, "score": p.score, "band": p.band.id if p.band else None, "gain": p.gain}
+            for p in projection(result)
+        ],
+        "roadmap": [
+            {
+                "indicator": s.indicator,
+                "theme": s.theme,
+                "horizon": s.horizon,
+                "actor": s.actor,
+                "now": s.now,
+                "target": s.target,
+                "points": s.points,
+                "text": s.text.get(lang),
+            }
+            for s in roadmap(result)
+        ],
+    }
+
+
 def render(result: Result, lang: str = "en", top: int = 10) -> str:
-    return dumps(to_dict(result, lang))
+    """``score --format json``: the institution's object with its projection and roadmap."""
+    return dumps(to_dict(result, lang) | plan(result, lang))

@@ -59,7 +59,7 @@ def _rows(ranked: Ranked, analysis: Analysis) -> list[list[str]]:
             [
                 DASH if rank is None else str(rank),
                 res.assessment.name,
-                res.assessment.year or DASH,
+                str(res.assessment.year or DASH),
                 fmt(res.overall.score),
                 _triple(sens.score),
                 _triple(sens.rank, 0) if sens.rank.p50 is not None else DASH,

@@ -11,6 +11,7 @@ from rich.text import Text as RichText
 
 from vibbench.report.common import answer_text, capture, fmt, horizon, label, one_line, pct
 from vibbench.scoring.result import NodeResult, Result
+from vibbench.text import T
 
 
 def _bar(score: float | None, ref: float | None, width: int = 20) -> RichText:
@@ -28,6 +29,36 @@ BAR_WIDTH = 20
 ROOM_WITHOUT_BAR = 62
 """Columns the pillar table needs without its bar; on a narrower terminal the bar shrinks,
 then goes, so that names and numbers keep their room."""
+
+
+PROJECTION = T("Projection", "得分预测")
+NO_STEPS = T("; no roadmap step changes it", "；路线图中没有可提升得分的举措")
+
+
+def _projection(result: Result, lang: str) -> str:
+    """``now 48.6 (Developing) → quick wins 52.1 → 1–3 years 60.3 (Established) → structural 71.0``:
+    the score after each cumulative roadmap phase, rescored (SPEC §4); a band is named where it
+    changes."""
+    from vibbench.scoring.projection import PHASE_NAMES, projection
+
+    o = result.overall
+    phases = projection(result)
+    sep = "（{}）" if lang == "zh" else " ({})"
+    parts = [
+        f"{PHASE_NAMES['now'].get(lang)} {fmt(o.score)}"
+        + (sep.format(o.band.name.get(lang)) if o.band else "")
+    ]
+    if all(p.gain == 0 for p in phases):
+        return parts[0] + NO_STEPS.get(lang)
+    band = o.band
+    for p in phases:
+        changed = p.band is not None and p.band != band
+        parts.append(
+            f"{PHASE_NAMES[p.phase].get(lang)} {fmt(p.score)}"
+            + (sep.format(p.band.name.get(lang)) if changed and p.band else "")
+        )
+        band = p.band
+    return " → ".join(parts)
 
 
 def _nodes(nodes: Sequence[NodeResult], title: str, name: str, lang: str, bar: int = 0) -> Table:
@@ -61,6 +92,8 @@ def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> 
         f"{fmt(o.score)} / VIB {fmt(o.reference)}  ·  {label('band', lang)}{colon}{band}  ·  "
         f"{label('gap', lang)}{colon}{fmt(o.gap)}",
     )
+    if o.score is not None:
+        head.add_row(PROJECTION.get(lang), _projection(result, lang))
 
     pillars = _nodes(result.pillars, "pillars", "pillar", lang, bar if bar >= 8 else 0)
     dims = _nodes(result.dimensions, "dimensions", "dimension", lang)

@@ -330,6 +330,17 @@ def _merge_item(base: dict[Any, Any], over: dict[Any, Any], child: str | None) -
         base[LOC].keys[key] = over[LOC].keys[key]
 
 
+def _indicator_nodes(data: dict[Any, Any]) -> list[dict[Any, Any]]:
+    """Every indicator mapping of the tree (pillars → dimensions → indicators)."""
+    out: list[dict[Any, Any]] = []
+    for p in _as_list(data.get("pillars")):
+        for d in _as_list(p.get("dimensions")) if isinstance(p, dict) else ():
+            out.extend(
+                i for i in _as_list(d.get("indicators")) if isinstance(d, dict) and isinstance(i, dict)
+            )
+    return out
+
+
 def _walk_nodes(data: dict[Any, Any]) -> list[tuple[dict[Any, Any], list[Any]]]:
     """Every pillar, dimension and indicator with the list that holds it."""
     found: list[tuple[dict[Any, Any], list[Any]]] = []
@@ -882,6 +893,9 @@ def _validate(data: dict[Any, Any], problems: ProblemList) -> dict[str, Any] | N
     except ValidationError as exc:
         _pydantic_problems(data, [dict(e) for e in exc.errors(include_url=False)], problems)
     check_semantics(data, problems)
+    from vibbench.rubric.v2checks import check_v2
+
+    check_v2(data, problems, where, _indicator_nodes)
     if problems or canonical is None:
         return None
     for p in canonical["pillars"]:

@@ -31,6 +31,14 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class NamedAnswer:
+    """An answer shown by name (``named:``): typed as the label or the value, scored as the value."""
+
+    value: float
+    label: Text
+
+
+@dataclass(frozen=True)
 class Indicator:
     """A question the institution answers, scored 0–100."""
 
@@ -67,6 +75,33 @@ class Indicator:
     """Largest accepted answer (number indicators); None = unbounded."""
     fingerprint: str = ""
     """Hash of the indicator's definition, to tell which indicators changed between versions."""
+    applies_to: frozenset[str] | None = None
+    """``applies_to``: the profiles the indicator applies to (None: every profile). For other
+    profiles it is left out of the tree: not scored, not in coverage."""
+    actor: Literal["institution", "funder"] = "institution"
+    """Who can act on it; reports address the recommendations of funder items to the funder."""
+    optional: bool = False
+    """``optional: true``: "not applicable" is a legitimate answer (then left out like ``applies_to``)."""
+    money: bool = False
+    """``unit: money``: amounts in the rubric's money unit (:attr:`Rubric.money`)."""
+    per: str | None = None
+    """``per: research_staff``: the answer is a raw annual total, scored per 100 research staff."""
+    plausible_min: float | None = None
+    """Below this the answer gets an ``implausible`` warning (None: no lower bound)."""
+    plausible_max: float | None = None
+    """Above this the answer gets an ``implausible`` warning ("check the unit"; None: no upper bound)."""
+    named: tuple[NamedAnswer, ...] = ()
+    """Answers shown by name (``从未开展``, ``never``) instead of a magic number."""
+
+    def applies(self, profile: str | None) -> bool:
+        """Whether the indicator applies to an institution of ``profile`` (None: the default)."""
+        return self.applies_to is None or profile is None or profile in self.applies_to
+
+    def named_label(self, value: float | None) -> Text | None:
+        """The name of a named answer, if ``value`` is one."""
+        if value is None:
+            return None
+        return next((n.label for n in self.named if n.value == value), None)
 
 
 @dataclass(frozen=True)
@@ -125,6 +160,35 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """A kind of institution (``profiles:``); indicators say which kinds they apply to."""
+
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Money:
+    """The unit of every ``unit: money`` indicator (``money:``)."""
+
+    currency: str
+    """ISO code of the rubric's currency, e.g. ``CNY``."""
+    factor: float
+    """Currency units in one money unit: 10000 for 万元."""
+    unit: Text
+    """The unit's name, e.g. ``{en: 10k CNY, zh: 万元}``."""
+    rates: dict[str, float]
+    """Units of the rubric's currency per unit of another currency (``EUR: 7.85``)."""
+    source: str = ""
+
+    def rate(self, currency: str) -> float | None:
+        """How many units of the rubric's currency one unit of ``currency`` is worth (None: unknown)."""
+        if currency == self.currency:
+            return 1.0
+        return self.rates.get(currency)
+
+
+@dataclass(frozen=True)
 class Rubric:
     schema_version: int
     id: str
@@ -143,6 +207,16 @@ class Rubric:
     content_hash: str = ""
     """sha256 of the canonical validated rubric."""
     path: str = ""
+    profiles: tuple[Profile, ...] = ()
+    """Kinds of institution; the first is the default. Empty: the rubric has no profiles."""
+    money: Money | None = None
+
+    @property
+    def default_profile(self) -> str | None:
+        return self.profiles[0].id if self.profiles else None
+
+    def profile(self, ident: str | None) -> Profile | None:
+        return next((p for p in self.profiles if p.id == ident), None)
 
     def indicators(self) -> Iterator[Indicator]:
         for p in self.pillars:
@@ -184,6 +258,20 @@ def _bounds(i: dict[str, Any]) -> tuple[float | None, float | None]:
     return rng.get("min"), rng.get("max")
 
 
+def _plausible(i: dict[str, Any], ref: float) -> tuple[float | None, float | None]:
+    """``plausible`` as written, else SPEC §3's default for a number: from ``range.min`` up to 10 ×
+    the larger of reference and target (never below the worst goalpost); booleans and levels: none."""
+    if i.get("type") != "number":
+        return None, None
+    given = i.get("plausible")
+    if given is not None:
+        return given.get("min"), given.get("max")
+    target = float(i["target"]) if i.get("target") is not None else ref
+    top = max(ref, target)
+    high = None if top <= 0 else max(10 * top, float(i.get("min") or 0.0))
+    return _bounds(i)[0], high
+
+
 def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
     """Make the frozen rubric from the canonical (validated, defaults filled) dictionary."""
     pillars = []
@@ -215,7 +303,7 @@ def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
                         ),
                         description=_opt_text(i.get("description")),
                         levels={int(k): _text(v) for k, v in (i.get("levels") or {}).items()},
-                        unit=None if i.get("unit") in (None, "percent") else _text(i["unit"]),
+                        unit=_unit(i, data),
                         percent=i.get("unit") == "percent",
                         direction=i.get("direction") or "higher",
                         min=float(i.get("min") or 0.0),
@@ -224,6 +312,16 @@ def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
                         range_min=_bounds(i)[0],
                         range_max=_bounds(i)[1],
                         fingerprint=i.get("_fingerprint", ""),
+                        applies_to=None if i.get("applies_to") is None else frozenset(i["applies_to"]),
+                        actor=i.get("actor") or "institution",
+                        optional=bool(i.get("optional")),
+                        money=i.get("unit") == "money",
+                        per=i.get("per"),
+                        plausible_min=_plausible(i, float(ref))[0],
+                        plausible_max=_plausible(i, float(ref))[1],
+                        named=tuple(
+                            NamedAnswer(float(n["value"]), _text(n["label"])) for n in i.get("named") or ()
+                        ),
                     )
                 )
             dims.append(
@@ -275,4 +373,29 @@ def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
         removed=frozenset(data.get("_removed") or ()),
         content_hash=content_hash,
         path=path,
+        profiles=tuple(Profile(p["id"], _text(p["name"])) for p in data.get("profiles") or ()),
+        money=_money(data.get("money")),
+    )
+
+
+def _unit(i: dict[str, Any], data: dict[str, Any]) -> Text | None:
+    """The unit's text: none for percentages (``%`` is shown), the rubric's money unit for money."""
+    unit = i.get("unit")
+    if unit is None or unit == "percent":
+        return None
+    if unit == "money":
+        money = data.get("money")
+        return _text(money["unit"]) if money else None
+    return _text(unit)
+
+
+def _money(raw: dict[str, Any] | None) -> Money | None:
+    if raw is None:
+        return None
+    return Money(
+        currency=str(raw["currency"]),
+        factor=float(raw.get("factor", 1)),
+        unit=_text(raw["unit"]),
+        rates={str(k): float(v) for k, v in (raw.get("rates") or {}).items()},
+        source=str(raw.get("source") or ""),
     )

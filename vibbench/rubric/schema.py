@@ -42,6 +42,18 @@ class Range(BaseModel):
     max: float | None = None
 
 
+class Named(BaseModel):
+    model_config = _STRICT
+    value: float
+    label: TextField
+
+
+class Plausible(BaseModel):
+    model_config = _STRICT
+    min: float | None = None
+    max: float | None = None
+
+
 class Indicator(BaseModel):
     model_config = _STRICT
     id: str = Field(min_length=1, description="Starts with its dimension's id and a dot.")
@@ -64,6 +76,20 @@ class Indicator(BaseModel):
     target: float | None = Field(default=None, description="Best goalpost; defaults to reference.")
     scale: Literal["linear", "log"] | None = None
     range: Range | None = None
+    applies_to: list[str] | None = Field(
+        default=None, description="The profiles the indicator applies to (default: all)."
+    )
+    actor: Literal["institution", "funder"] | None = Field(
+        default=None, description="Who can act on it: institution (default) or funder."
+    )
+    optional: bool | None = Field(default=None, description='"Not applicable" is a legitimate answer.')
+    per: Literal["research_staff"] | None = Field(
+        default=None, description="The answer is a raw annual total, scored per 100 research staff."
+    )
+    plausible: Plausible | None = Field(
+        default=None, description='Outside this range the answer gets an "implausible" warning.'
+    )
+    named: list[Named] | None = Field(default=None, description="Answers shown by name.")
 
 
 class Dimension(BaseModel):
@@ -138,6 +164,23 @@ def _default_themes() -> dict[str, TextField]:
     }
 
 
+class Profile(BaseModel):
+    model_config = _STRICT
+    id: str = Field(min_length=1)
+    name: TextField
+
+
+class Money(BaseModel):
+    model_config = _STRICT
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO code of the rubric's currency.")
+    factor: float = Field(default=1, gt=0, description="Currency units in one money unit (10000: 万元).")
+    unit: TextField
+    rates: dict[str, float] = Field(
+        default_factory=dict, description="Units of the rubric's currency per unit of another currency."
+    )
+    source: str | None = Field(default=None, description="Where and for which year the rates come from.")
+
+
 class Rubric(BaseModel):
     """A complete rubric (after any `extends` has been applied)."""
 
@@ -153,6 +196,10 @@ class Rubric(BaseModel):
     themes: dict[str, TextField] = Field(default_factory=_default_themes)
     pillars: list[Pillar] = Field(min_length=1)
     checks: list[Check] = Field(default_factory=list)
+    profiles: list[Profile] | None = Field(
+        default=None, description="Kinds of institution; the first is the default."
+    )
+    money: Money | None = None
 
 
 OVERLAY_KEYS = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from vibbench.rubric.model import HORIZONS, Band, Rubric
+from vibbench.rubric.model import HORIZONS, Band, Indicator, Money, Rubric
 from vibbench.scoring.normalise import normalise
 from vibbench.scoring.result import (
     IndicatorResult,
@@ -27,7 +27,8 @@ from vibbench.workbook.model import Answer, Assessment
 
 __all__ = ["ScoreOptions", "aggregate", "score", "score_file"]
 
-LOW_COVERAGE = 0.5
+LOW_COVERAGE = 0.8
+"""SPEC §4 (v2): below this share of the rubric's weight answered, a ``low_coverage`` warning."""
 DISAGREEMENT_SPREAD = 2
 CLAIM_LEVEL = 3
 
@@ -48,6 +49,24 @@ def _median(values: list[float]) -> float:
     return values[0] if len(values) == 1 else float(statistics.median(values))
 
 
+def applying(assessment: Assessment, rubric: Rubric) -> frozenset[str]:
+    """Ids of the indicators that apply to the institution: those of its profile (``applies_to``),
+    less the ``optional`` ones it answered "not applicable" (SPEC §4, v2)."""
+    profile = assessment.profile or rubric.default_profile
+    na = assessment.not_applicable
+    return frozenset(
+        i.id for i in rubric.indicators() if i.applies(profile) and not (i.optional and i.id in na)
+    )
+
+
+def scored_value(ind: Indicator, answer: float, staff: float | None) -> float:
+    """The number scored for an answer: ``per: research_staff`` turns a raw total into a value per
+    100 research staff (SPEC §4); every other answer is scored as given."""
+    if ind.per == "research_staff" and staff:
+        return 100.0 * answer / staff
+    return answer
+
+
 def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None = None) -> Result:
     """Score an assessment against a rubric."""
     opts = options or ScoreOptions()
@@ -55,15 +74,19 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
     by_id: dict[str, list[Answer]] = {}
     for a in assessment.answers:
         by_id.setdefault(a.indicator, []).append(a)
+    applies = applying(assessment, rubric)
+    staff = assessment.research_staff
 
     # Bottom-up, level by level: a node is kept when something below it is (with
-    # --missing zero every indicator is), and its kept children's weights are renormalised.
-    # Per indicator on the way: the answer (median of the respondents'), its score, the
-    # reference score and the spread.
+    # --missing zero every applying indicator is), and its kept children's weights are
+    # renormalised. Indicators that do not apply are left out as if the rubric lacked them
+    # (not scored, not in coverage), and so are dimensions and pillars left with none.
+    # Per indicator on the way: the answer (median of the respondents'), the value scored,
+    # its score, the reference score and the spread.
     references = _references(rubric)
     scale = rubric.scale
     method = opts.aggregation
-    raw: dict[str, tuple[float | None, float | None, float, float | None]] = {}
+    raw: dict[str, tuple[float | None, float | None, float | None, float, float | None]] = {}
     dims: dict[str, _Level] = {}
     pils: dict[str, _Level] = {}
     for p in rubric.pillars:
@@ -73,19 +96,28 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
                 ref = references[ind.id]
                 s: float | None
                 answers = by_id.get(ind.id)
+                if ind.id not in applies:
+                    raw[ind.id] = (None, None, None, ref, None)
+                    continue
                 if answers:
                     values = [a.value for a in answers]
                     ans = _median(values)
-                    s = normalise(ind, ans, scale)
-                    raw[ind.id] = (ans, s, ref, max(values) - min(values))
+                    val = scored_value(ind, ans, staff)
+                    s = normalise(ind, val, scale)
+                    raw[ind.id] = (ans, val, s, ref, max(values) - min(values))
                     leaves.append((ind.id, ind.weight, s, ref, 1.0))
                 else:
                     s = 0.0 if zero else None
-                    raw[ind.id] = (None, s, ref, None)
+                    raw[ind.id] = (None, None, s, ref, None)
                     leaves.append((ind.id, ind.weight, s, ref, 0.0))
-            dims[d.id] = _level(leaves, method)
-        pils[p.id] = _level([(d.id, d.weight, *dims[d.id].triple) for d in p.dimensions], method)
-    top = _level([(p.id, p.weight, *pils[p.id].triple) for p in rubric.pillars], method)
+            if leaves:
+                dims[d.id] = _level(leaves, method)
+        pils[p.id] = _level(
+            [(d.id, d.weight, *dims[d.id].triple) for d in p.dimensions if d.id in dims], method
+        )
+    top = _level(
+        [(p.id, p.weight, *pils[p.id].triple) for p in rubric.pillars if pils[p.id].full > 0], method
+    )
 
     dim_results: list[NodeResult] = []
     pil_results: list[NodeResult] = []
@@ -95,11 +127,11 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
         p_share = top.shares.get(p.id, 0.0)
         pil_results.append(NodeResult(p.id, p.name, None, *pil.numbers, p_share, _band(rubric, pil.score)))
         for d in p.dimensions:
-            dim = dims[d.id]
+            dim = dims.get(d.id, _NOTHING)
             d_share = pil.shares.get(d.id, 0.0)
             dim_results.append(NodeResult(d.id, d.name, p.id, *dim.numbers, d_share))
             for ind in d.indicators:
-                ans_i, s_i, r, spread = raw[ind.id]
+                ans_i, val_i, s_i, r, spread = raw[ind.id]
                 local = (p_share, d_share, dim.shares.get(ind.id, 0.0))
                 w = local[0] * local[1] * local[2]
                 ind_results.append(
@@ -112,8 +144,10 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
                         weight=w,
                         local_weights=local if w > 0 else (0.0, 0.0, 0.0),
                         priority=w * max(0.0, r - s_i) if s_i is not None else 0.0,
-                        answers=tuple(by_id.get(ind.id, ())),
+                        answers=tuple(by_id.get(ind.id, ())) if ind.id in applies else (),
                         spread=spread,
+                        value=val_i,
+                        applies=ind.id in applies,
                     )
                 )
     overall = NodeResult("overall", T("Overall", "总分"), None, *top.numbers, 1.0, _band(rubric, top.score))
@@ -142,6 +176,8 @@ class _Level:
     reference: float | None
     coverage: float
     shares: dict[str, float]
+    full: float = 0.0
+    """The children's total weight (0: nothing below applies, so the node is left out)."""
 
     @property
     def triple(self) -> tuple[float | None, float | None, float]:
@@ -180,7 +216,7 @@ def _level(children: Sequence[tuple[str, float, float | None, float | None, floa
             total += w
     coverage = answered / full if full else 0.0
     if total <= 0:
-        return _Level(None, None, coverage, {})
+        return _Level(None, None, coverage, {}, full)
     shares = {i: w / total for i, w, _, _ in kept}
     if method == "geometric":
         score = aggregate([(shares[i], s) for i, _, s, _ in kept], method)
@@ -190,7 +226,13 @@ def _level(children: Sequence[tuple[str, float, float | None, float | None, floa
         for i, _, s, r in kept:
             score += shares[i] * s
             reference += shares[i] * r
-    return _Level(score, reference, coverage, shares)
+    return _Level(score, reference, coverage, shares, full)
+
+
+_CURRENCY_ZH = {"CNY": "元", "EUR": "欧元", "USD": "美元"}
+
+_NOTHING = _Level(None, None, 0.0, {})
+"""A dimension none of whose indicators applies."""
 
 
 def _band(rubric: Rubric, score: float | None) -> Band | None:
@@ -212,6 +254,9 @@ def _recommendations(results: list[IndicatorResult], top: int) -> list[Recommend
 
 
 def _fmt(v: float) -> str:
+    """``3``, ``2.5``, ``12,500`` — a figure as people write it (no exponent)."""
+    if abs(v) >= 1e3:
+        return f"{v:,.2f}".rstrip("0").rstrip(".")
     return f"{v:g}"
 
 
@@ -247,6 +292,22 @@ def _warnings(
                         ind.id,
                     )
                 )
+    out.extend(_implausible(results, rubric.money))
+    na = assessment.not_applicable
+    for r in results if na else ():
+        ind = r.indicator
+        if ind.id in na and r.applies and not ind.optional:
+            out.append(
+                Warning(
+                    "not_applicable",
+                    T(
+                        f"{ind.id} was answered N/A, but the rubric does not allow it for this indicator: it "
+                        "counts as not answered",
+                        f"{ind.id} 填写了“不适用”，但评估框架不允许该指标不适用：按未作答处理",
+                    ),
+                    ind.id,
+                )
+            )
     by_id = {r.indicator.id: r for r in results} if rubric.checks else {}
     for check in rubric.checks:
         a, b = by_id.get(check.when.indicator), by_id.get(check.then.indicator)
@@ -275,6 +336,44 @@ def _warnings(
             )
         )
     out.extend(_drift(assessment, rubric))
+    return out
+
+
+def _implausible(results: list[IndicatorResult], money: Money | None) -> list[Warning]:
+    """Numbers outside their ``plausible`` range (SPEC §4): most often an answer in the wrong unit."""
+    out: list[Warning] = []
+    for r in results:
+        ind, v = r.indicator, r.value
+        if v is None or ind.type != "number":
+            continue
+        lo, hi = ind.plausible_min, ind.plausible_max
+        if (lo is None or v >= lo) and (hi is None or v <= hi):
+            continue
+        cells = ", ".join(a.cell for a in r.answers)
+        unit_en = "%" if ind.percent else f" {ind.unit.get('en')}" if ind.unit else ""
+        unit_zh = "%" if ind.percent else f" {ind.unit.get('zh')}" if ind.unit else ""
+        span = f"{_fmt(lo) if lo is not None else '−∞'}–{_fmt(hi) if hi is not None else '∞'}"
+        per_en = " per 100 research staff" if ind.per else ""
+        per_zh = "（每百名研发人员）" if ind.per else ""
+        if ind.money and money is not None:
+            hint = T(
+                f"check the unit — {money.unit.get('en')}, not {money.currency}?",
+                f"请检查单位——应为{money.unit.get('zh')}，而不是{_CURRENCY_ZH.get(money.currency, money.currency)}？",
+            )
+        else:
+            hint = T("check the unit and the figure", "请检查单位与数值")
+        out.append(
+            Warning(
+                "implausible",
+                T(
+                    f"{ind.id} ({cells}): {_fmt(v)}{unit_en}{per_en} is outside the plausible range {span}{unit_en}; "
+                    + hint.en,
+                    f"{ind.id}（{cells}）：{_fmt(v)}{unit_zh}{per_zh}超出合理范围 {span}{unit_zh}；"
+                    + (hint.zh or ""),
+                ),
+                ind.id,
+            )
+        )
     return out
 
 
@@ -318,3 +417,15 @@ def score_file(path: Path | str, rubric: str | Path | Rubric, options: ScoreOpti
 
     r = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     return score(read_assessment(path, r), r, options)
+
+
+def reference_result(rubric: Rubric, profile: str | None = None, aggregation: str = "arithmetic") -> Result:
+    """The reference institution (VIB) over the whole tree of ``profile`` (None: the rubric's default).
+
+    SPEC §4, ranking: the reference row of ``compare`` and ``sensitivity`` is this, the same whoever is
+    compared — not the reference over the indicators one institution happened to answer. Scored with
+    nothing answered and ``--missing zero``, so every indicator of the profile is kept; its
+    ``reference`` numbers are the reference's scores.
+    """
+    nobody = Assessment("", "", {"name": rubric.reference_name.get("en")}, (), profile=profile)
+    return score(nobody, rubric, ScoreOptions(missing="zero", aggregation=aggregation, top=1))

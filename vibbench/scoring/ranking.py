@@ -48,7 +48,7 @@ def rank(results: Sequence[S]) -> list[tuple[S, int | None]]:
     """Results with their rank, best first (then by name and year, for a stable order)."""
     ranks = competition_ranks([r.overall.score for r in results])
     pairs = list(zip(results, ranks, strict=True))
-    pairs.sort(key=lambda p: (p[1] is None, p[1] or 0, p[0].assessment.name, p[0].assessment.year))
+    pairs.sort(key=lambda p: (p[1] is None, p[1] or 0, p[0].assessment.name, p[0].assessment.year or 0))
     return pairs
 
 
@@ -57,8 +57,8 @@ class Step:
     """One institution from one year to the next."""
 
     name: str
-    year_from: str
-    year_to: str
+    year_from: int
+    year_to: int
     overall: float | None
     """Change of the overall score."""
     pillars: dict[str, float | None]
@@ -70,13 +70,6 @@ def _delta(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else b - a
 
 
-def _year_key(year: str) -> tuple[int, float, str]:
-    try:
-        return (0, float(year), year)
-    except ValueError:
-        return (1, 0.0, year)
-
-
 def progress(results: Sequence[Scored], movers: int = 5) -> list[Step]:
     """For every institution (by name) that appears with several years: the change since its previous year."""
     by_name: dict[str, list[Scored]] = {}
@@ -84,8 +77,9 @@ def progress(results: Sequence[Scored], movers: int = 5) -> list[Step]:
         by_name.setdefault(r.assessment.name, []).append(r)
     steps: list[Step] = []
     for name in sorted(by_name):
+        # by the year as an integer (the reader reads 2024年, FY2024 ... as 2024), never as text
         years = sorted(
-            (r for r in by_name[name] if r.assessment.year), key=lambda r: _year_key(r.assessment.year)
+            (r for r in by_name[name] if r.assessment.year is not None), key=lambda r: r.assessment.year or 0
         )
         for prev, cur in itertools.pairwise(years):
             if prev.assessment.year == cur.assessment.year:
@@ -101,8 +95,8 @@ def progress(results: Sequence[Scored], movers: int = 5) -> list[Step]:
             steps.append(
                 Step(
                     name=name,
-                    year_from=prev.assessment.year,
-                    year_to=cur.assessment.year,
+                    year_from=prev.assessment.year or 0,
+                    year_to=cur.assessment.year or 0,
                     overall=_delta(prev.overall.score, cur.overall.score),
                     pillars={p.id: _delta(pillars_before.get(p.id), p.score) for p in cur.pillars},
                     movers=tuple(changes[:movers]),

@@ -76,6 +76,10 @@ class IndicatorResult:
     answers: tuple[Answer, ...]
     spread: float | None
     """max − min of the respondents' answers (0 for one answer; None when unanswered)."""
+    value: float | None = None
+    """The number scored: the answer after ``per`` (100 · answer / research staff); None when unanswered."""
+    applies: bool = True
+    """False when left out by the institution's profile (``applies_to``) or a legitimate N/A (``optional``)."""
 
     @property
     def id(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from vibbench.records import fast_init
 from vibbench.text import Text
@@ -55,17 +56,31 @@ class Assessment:
     """The path as given (for messages)."""
     sha256: str
     """sha256 of the file's bytes."""
-    institution: dict[str, str]
-    """Known keys: name, country, type, year, contact, date (values as text)."""
+    institution: dict[str, Any]
+    """Known keys: name, country, type, contact, date (text); year (an integer or None); and, v2,
+    profile (a profile id or None), research_staff (a number or None), currency (an ISO code or None)."""
     answers: tuple[Answer, ...]
     """Answered rows only; unanswered indicators simply have no Answer."""
     stamp: RubricStamp | None = None
     notices: tuple[Notice, ...] = ()
+    profile: str | None = None
+    """The rubric profile the institution declared (None: the rubric's default)."""
+    research_staff: float | None = None
+    """R&D staff, full-time equivalent (Institution sheet ``research_staff``), for ``per`` indicators."""
+    not_applicable: frozenset[str] = frozenset()
+    """Indicators answered "not applicable" (N/A, 不适用): left out when ``optional``, else unanswered
+    with a ``not_applicable`` warning."""
 
     @property
     def name(self) -> str:
-        return self.institution.get("name", "")
+        return str(self.institution.get("name") or "")
 
     @property
-    def year(self) -> str:
-        return self.institution.get("year", "")
+    def year(self) -> int | None:
+        """The assessed year as an integer (the reader accepts 2024, 2024年, FY2024, dates...)."""
+        year = self.institution.get("year")
+        if isinstance(year, int):
+            return year
+        if isinstance(year, str) and year.strip().isdigit():
+            return int(year)
+        return None

@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from vibbench.errors import Problem, ProblemList, VibbenchError, Where, WorkbookError
-from vibbench.rubric.model import Indicator, Rubric
+from vibbench.rubric.model import Indicator, Money, Rubric, Scale
 from vibbench.text import CONTROLS, T, Text
-from vibbench.workbook import limits
+from vibbench.workbook import limits, natural
 from vibbench.workbook.model import Answer, Assessment, Notice, RubricStamp
 
 __all__ = ["read_assessment"]
@@ -59,8 +59,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "evidence": ("evidence", "证据", "佐证材料"),
     "comment": ("comment", "备注", "说明"),
 }
-NOT_ANSWERED = frozenset({"", "n/a", "na", "-", "–", "—", "不适用", "未知"})
-BOOLEANS = {"yes": 1.0, "true": 1.0, "是": 1.0, "1": 1.0, "no": 0.0, "false": 0.0, "否": 0.0, "0": 0.0}
+NOT_ANSWERED = frozenset({"", "-", "–", "—", "未知", "unknown", "不知道"})
+NOT_APPLICABLE = frozenset({"n/a", "na", "不适用"})
+""""Not applicable": left out where the indicator is ``optional``, else unanswered with a warning."""
 INSTITUTION_KEYS: dict[str, str] = {
     "name": "name",
     "机构名称": "name",
@@ -74,8 +75,17 @@ INSTITUTION_KEYS: dict[str, str] = {
     "联系人": "contact",
     "date": "date",
     "日期": "date",
+    "profile": "profile",
+    "机构类别": "profile",
+    "research_staff": "research_staff",
+    "research staff": "research_staff",
+    "科研人员数": "research_staff",
+    "研发人员数": "research_staff",
+    "currency": "currency",
+    "币种": "currency",
 }
 INSTITUTION_FIELDS = ("name", "country", "type", "year", "contact", "date")
+"""The text fields of the Institution sheet (v2 adds profile, research_staff and currency)."""
 
 _SPACE = re.compile(r"\s+")
 _HEADER_SPLIT = re.compile(r"[/|()（）\n]")
@@ -84,6 +94,7 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _DASHES = "-–—‐‑−"
 _LABEL = re.compile(rf"([+-]?\d+(?:\.\d+)?)\s*(?:[{_DASHES}]\s*.*)?", re.DOTALL)
 _TOKEN_LABEL = re.compile(rf"(\S+?)\s*[{_DASHES}]\s*\S.*", re.DOTALL)
+_NO_SCALE = Scale(0, 4, {})
 _PLAIN_SHEET = re.compile(r"[\w.]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
@@ -143,6 +154,39 @@ def read_assessment(path: str | os.PathLike[str], rubric: Rubric) -> Assessment:
             ),
             _FIX_RESAVE,
         ) from exc
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One Responses row as found, not checked against any rubric (``template --prefill``)."""
+
+    indicator: str
+    answer: Any
+    respondent: Any
+    evidence: Any
+    comment: Any
+
+
+@dataclass(frozen=True)
+class RawWorkbook:
+    """What a filled workbook holds, as found: the Institution sheet's known keys and the Responses rows."""
+
+    institution: dict[str, Any]
+    rows: tuple[RawRow, ...]
+
+
+def read_raw(path: str | os.PathLike[str]) -> RawWorkbook:
+    """The Institution values and Responses rows of a workbook made from any rubric version, with
+    the same safety checks as :func:`read_assessment` but no answer checked (``template --prefill``)."""
+    shown = os.fsdecode(path)
+    empty = Rubric(1, "-", "-", Text("-"), Text("-"), "", _NO_SCALE, (), {}, (), ())
+    try:
+        return _Reader(shown, empty).raw()
+    except VibbenchError:
+        raise
+    except limits.RefusedError as refused:
+        where = Where(shown) if refused.sheet is None else Where(shown, sheet=_sheet_ref(refused.sheet))
+        raise WorkbookError.one(where, refused.what, refused.fix) from None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -237,16 +281,21 @@ class _Bad:
 
 
 def _allowed(ind: Indicator, rubric: Rubric) -> Text:
+    """What the reader accepts for ``ind``, with its unit (SPEC §2: errors show the accepted forms)."""
     if ind.type == "level":
         lo, hi = rubric.scale.min, rubric.scale.max
+        label = rubric.scale.labels.get(hi)
+        en_label = f", its label alone ({label.get('en')})" if label else ""
+        zh_label = f"、等级名称（如“{label.get('zh')}”）" if label else ""
         return T(
-            f"enter a whole number from {lo} to {hi}, or pick a label such as '{hi} – …' from the dropdown",
-            f"请填写 {lo} 至 {hi} 的整数，或从下拉列表中选择如“{hi} – …”的选项",
+            f"enter a whole number from {lo} to {hi} ({hi}, {hi}级, L{hi}{en_label}), or pick a label such as "
+            f"'{hi} – …' from the dropdown",
+            f"请填写 {lo} 至 {hi} 的整数（如 {hi}、{hi}级、L{hi}{zh_label}），或从下拉列表中选择如“{hi} – …”的选项",
         )
     if ind.type == "boolean":
         return T(
-            "enter yes or no (also true/false, 是/否, 1/0)",
-            "请填写“是”或“否”（也可填 yes/no、true/false、1/0）",
+            "enter yes or no (also true/false, 是/否, 有/无, √/×, Y/N, 1/0)",
+            "请填写“是”或“否”（也可填 有/无、√/×、yes/no、Y/N、1/0）",
         )
     low, high = ind.range_min, ind.range_max
     if low is None and high is None:
@@ -258,12 +307,29 @@ def _allowed(ind: Indicator, rubric: Rubric) -> Text:
     else:
         span_en = f"a number from {_fmt_number(low)} to {_fmt_number(high)}"
         span_zh = f"介于 {_fmt_number(low)} 至 {_fmt_number(high)} 之间的数"
+    named_en = named_zh = ""
+    if ind.named:
+        named_en = "; or one of: " + ", ".join(n.label.get("en") for n in ind.named)
+        named_zh = "；或填写：" + "、".join(n.label.get("zh") for n in ind.named)
     if ind.percent:
         return T(
-            f"enter {span_en} (a percentage: 35 or 35% for 35 percent)",
-            f"请填写{span_zh}（百分比：35% 填 35 或 35%）",
+            f"enter {span_en} (a percentage: 35 or 35% for 35 percent){named_en}",
+            f"请填写{span_zh}（百分比：35% 填 35 或 35%）{named_zh}",
         )
-    return T(f"enter {span_en}, e.g. 12 or 1,200", f"请填写{span_zh}，例如 12 或 1,200")
+    if ind.money and rubric.money is not None:
+        unit = rubric.money.unit
+        return T(
+            f"enter {span_en} in {unit.get('en')}, e.g. 500, or with its unit: 500万元, 1.2亿元, 3,000,000元, 250k, "
+            f"1.5M{named_en}",
+            f"请填写{span_zh}，单位为{unit.get('zh')}，如 500；也可带单位填写：500万元、1.2亿元、3,000,000元{named_zh}",
+        )
+    unit_en = f" in {ind.unit.get('en')}" if ind.unit else ""
+    unit_zh = f"，单位为{ind.unit.get('zh')}" if ind.unit else ""
+    what = T("a raw annual total, ", "年度总数，") if ind.per else T("", "")
+    return T(
+        f"enter {what.en}{span_en}{unit_en}, e.g. 12 or 1,200{named_en}",
+        f"请填写{what.zh}{span_zh}{unit_zh}，例如 12 或 1,200{named_zh}",
+    )
 
 
 def _number_text(text: str) -> float | None:
@@ -287,13 +353,62 @@ def _kind_of(value: Any) -> Text:
     return T(f"{_quote(value)}", f"{_quote(value)}")
 
 
-def _parse_answer(value: Any, ind: Indicator, rubric: Rubric, percent_cell: bool) -> float | _Bad:
-    """The answer as a number, or why it cannot be one. ``value`` is not blank/N/A."""
+def _parse_answer(
+    value: Any, ind: Indicator, rubric: Rubric, percent_cell: bool, currency: str | None = None
+) -> float | _Bad:
+    """The answer as a number, or why it cannot be one. ``value`` is not blank/N/A.
+
+    ``currency``: the workbook's currency for money answers (None: the rubric's)."""
     if ind.type == "boolean":
         return _parse_boolean(value)
     if ind.type == "level":
         return _parse_level(value, rubric)
+    if ind.money and rubric.money is not None:
+        return _parse_money(value, ind, rubric.money, currency or rubric.money.currency)
     return _parse_number(value, ind, percent_cell)
+
+
+def _level_labels(rubric: Rubric) -> dict[str, int | None]:
+    """Each scale label (en and zh, case-folded) → its level; None where a label names two levels."""
+    out: dict[str, int | None] = {}
+    for level, text in rubric.scale.labels.items():
+        for lang in ("en", "zh"):
+            key = _norm(text.get(lang)).casefold()
+            if key:
+                out[key] = level if out.get(key, level) == level else None
+    return out
+
+
+def _parse_money(value: Any, ind: Indicator, money: Money, currency: str) -> float | _Bad:
+    """A money answer in the rubric's money unit (SPEC §2): a bare number is in the rubric's unit of
+    the workbook's currency; a suffix (元, 万元, 亿元, k, M …) states the amount outright; then the
+    rate converts it to the rubric's currency."""
+    amount: natural.Amount | None = None
+    if isinstance(value, str) and not isinstance(value, bool):
+        text = _norm(value)
+        amount = natural.money_amount(text)
+        if amount is None and text.endswith(tuple(money.unit.get(lang) for lang in ("en", "zh"))):
+            for lang in ("zh", "en"):
+                unit = money.unit.get(lang)
+                if text.endswith(unit) and (n := _number_text(text[: -len(unit)].strip())) is not None:
+                    amount = natural.Amount(n * money.factor, money.currency == "CNY" and lang == "zh")
+                    break
+    if amount is None:
+        number = _parse_number(value, ind, False)
+        if isinstance(number, _Bad) or ind.named_label(number) is not None:
+            return number
+        amount = natural.Amount(number * money.factor, False)
+    source = "CNY" if amount.yuan else currency
+    rate = money.rate(source)
+    if rate is None:
+        return _Bad(
+            T(
+                f"{_quote(value)}, an amount in {source}, which rubric has no rate for",
+                f"{_quote(value)}，是以 {source} 计的金额，评估框架没有其汇率",
+            )
+        )
+    converted = amount.amount * rate / money.factor
+    return _in_range(converted, ind, value)
 
 
 def _parse_boolean(value: Any) -> float | _Bad:
@@ -305,11 +420,12 @@ def _parse_boolean(value: Any) -> float | _Bad:
         return _Bad(T(f"the number {_display(value)}", f"数字 {_display(value)}"))
     if isinstance(value, str):
         text = _norm(value).casefold()
-        if text in BOOLEANS:
-            return BOOLEANS[text]
+        found = natural.boolean_value(text)
+        if found is not None:
+            return found
         m = _TOKEN_LABEL.fullmatch(text)
-        if m and m.group(1) in BOOLEANS:
-            return BOOLEANS[m.group(1)]
+        if m and (found := natural.boolean_value(m.group(1))) is not None:
+            return found
     return _Bad(_kind_of(value))
 
 
@@ -324,6 +440,11 @@ def _parse_level(value: Any, rubric: Rubric) -> float | _Bad:
         text = _norm(value)
         m = _LABEL.fullmatch(text)
         number = float(m.group(1)) if m else _number_text(text)
+        if number is None:
+            level = natural.level_number(text)
+            if level is None:
+                level = _level_labels(rubric).get(text.casefold())
+            number = None if level is None else float(level)
     if number is None or not math.isfinite(number):
         return _Bad(_kind_of(value))
     if number != int(number):
@@ -352,9 +473,9 @@ def _parse_number(value: Any, ind: Indicator, percent_cell: bool) -> float | _Ba
             number = round(number * 100, 10)
     elif isinstance(value, str):
         text = _norm(value)
-        if text.endswith("%"):
+        if text.endswith("%") and _number_text(text[:-1].rstrip()) is not None:
             number = _number_text(text[:-1].rstrip())
-            if number is not None and not ind.percent:
+            if not ind.percent:
                 return _Bad(
                     T(
                         f"{_quote(value)}, a percentage, but {ind.id} is not measured in percent",
@@ -363,10 +484,30 @@ def _parse_number(value: Any, ind: Indicator, percent_cell: bool) -> float | _Ba
                 )
         else:
             number = _number_text(text)
+        if number is None:
+            number = _named(text, ind)
+        if number is None:
+            units = tuple(ind.unit.get(lang) for lang in ("en", "zh")) if ind.unit else ()
+            number = natural.number_with_unit(text, units)
     if number is None:
         return _Bad(_kind_of(value))
-    # The rubric's ``range``, defaults filled by the loader (from 0; up to 100 for percentages);
-    # None = unbounded.
+    return _in_range(number, ind, value)
+
+
+def _named(text: str, ind: Indicator) -> float | None:
+    """The value of a ``named`` answer typed by its label (en or zh, any case)."""
+    key = text.casefold()
+    for n in ind.named:
+        if key in (_norm(n.label.get("en")).casefold(), _norm(n.label.get("zh")).casefold()):
+            return n.value
+    return None
+
+
+def _in_range(number: float, ind: Indicator, value: Any) -> float | _Bad:
+    """The rubric's ``range``, defaults filled by the loader (from 0; up to 100 for percentages);
+    None = unbounded. Named answers are accepted whatever the range."""
+    if ind.named_label(number) is not None:
+        return number
     lo, hi = ind.range_min, ind.range_max
     if lo is not None and number < lo:
         return _Bad(
@@ -404,12 +545,15 @@ class _Reader:
         self.rubric = rubric
         self.problems = ProblemList()
         self.notices: list[Notice] = []
+        self.not_applicable: set[str] = set()
+        self.currency: str | None = None
         self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
         """Merged ranges, ((top, left), (bottom, right)) 0-based, of the sheet read last."""
 
     # ----------------------------------------------------------------- the whole file
 
-    def read(self) -> Assessment:
+    def _open(self) -> str:
+        """Check the file and open it in calamine; returns the file's sha256."""
         data = limits.read_file(self.shown)
         digest = limits.sha256(data)
         if not data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
@@ -425,13 +569,53 @@ class _Reader:
         except Exception as exc:
             raise self._damaged(exc) from exc
         self.sheet_names: list[str] = list(self.book.sheet_names)
+        return digest
+
+    def raw(self) -> RawWorkbook:
+        self._open()
         try:
-            answers = self._responses()
+            institution: dict[str, Any] = {}
+            sheet = self._find(INSTITUTION_SHEETS)
+            if sheet is not None and sheet in self.parts:
+                self._scan(sheet)
+                for _, _, values in self._rows(sheet):
+                    k = next((i for i, v in enumerate(values) if not _is_blank(v)), None)
+                    if k is None or not isinstance(values[k], str):
+                        continue
+                    key = INSTITUTION_KEYS.get(_header_key(values[k]).rstrip(":：").strip())
+                    value = values[k + 1] if k + 1 < len(values) else None
+                    if key is not None and key not in institution and not _is_blank(value):
+                        institution[key] = value
+            _, _, _, roles, rows = self._sheet_with_header()
+            out: list[RawRow] = []
+            for _, first_col, values in rows:
+                ident = _at(values, roles["id"] - first_col)
+                if _is_blank(ident):
+                    continue
+                out.append(
+                    RawRow(
+                        _norm(_display(ident)),
+                        *(
+                            _at(values, roles[k] - first_col) if k in roles else None
+                            for k in ("answer", "respondent", "evidence", "comment")
+                        ),
+                    )
+                )
+        finally:
+            self.book.close()
+        return RawWorkbook(institution, tuple(out))
+
+    def read(self) -> Assessment:
+        digest = self._open()
+        try:
             institution = self._institution()
+            answers = self._responses()
             stamp = self._stamp()
         finally:
             self.book.close()
+        self._check_staff(answers, institution)
         self.problems.raise_if_any(WorkbookError)
+        staff = institution.get("research_staff")
         return Assessment(
             path=self.shown,
             sha256=digest,
@@ -439,7 +623,32 @@ class _Reader:
             answers=tuple(answers),
             stamp=stamp,
             notices=tuple(self.notices),
+            profile=institution.get("profile"),
+            research_staff=float(staff) if isinstance(staff, int | float) else None,
+            not_applicable=frozenset(self.not_applicable),
         )
+
+    def _check_staff(self, answers: list[Answer], institution: dict[str, Any]) -> None:
+        """``research_staff`` is required as soon as a ``per: research_staff`` indicator is answered."""
+        if institution.get("research_staff") is not None:
+            return
+        indicators = self.rubric.indicator_map()
+        per = sorted({a.indicator for a in answers if indicators[a.indicator].per == "research_staff"})
+        if per:
+            shown = ", ".join(per[:5]) + (", …" if len(per) > 5 else "")
+            self.problems.add(
+                Where(self.shown, sheet="Institution"),
+                T(
+                    f"research_staff (R&D staff, full-time equivalent) is missing, but {shown} are raw totals "
+                    "scored per 100 research staff",
+                    f"缺少研发人员数（research_staff，R&D 人员全时当量），而 {shown} 填写的是年度总数，需按每百名研发人员折算",
+                ),
+                T(
+                    "add the row research_staff (研发人员数) to the Institution sheet with the figure of your annual "
+                    "S&T statistics return (科技统计年报)",
+                    "请在 Institution 工作表中添加“研发人员数”一行，填写科技统计年报中的 R&D 人员全时当量",
+                ),
+            )
 
     def _damaged(self, exc: BaseException) -> WorkbookError:
         detail = str(exc)[:200] or type(exc).__name__
@@ -598,13 +807,12 @@ class _Reader:
                 continue
             uncached = flagged and (r, answer_col) in detail.uncached
             error_value = detail.errors.get((r, answer_col)) if flagged else None
-            answered = (
-                uncached
-                or error_value is not None
-                or not (
-                    _is_blank(value) or (isinstance(value, str) and _norm(value).casefold() in NOT_ANSWERED)
-                )
-            )
+            said = _norm(value).casefold() if isinstance(value, str) else None
+            if said in NOT_APPLICABLE and not uncached and error_value is None:
+                if ident in self.rubric.indicator_map():
+                    self.not_applicable.add(ident)
+                continue
+            answered = uncached or error_value is not None or not (_is_blank(value) or said in NOT_ANSWERED)
             if not answered:
                 continue
             cell = f"{answer_at}{r + 1}"
@@ -640,7 +848,7 @@ class _Reader:
                 )
                 continue
             percent_cell = flagged and (r, answer_col) in detail.percent
-            parsed = _parse_answer(value, ind, self.rubric, percent_cell)
+            parsed = _parse_answer(value, ind, self.rubric, percent_cell, self.currency)
             if isinstance(parsed, _Bad):
                 kind = _kind_name(ind)
                 self.problems.add(
@@ -728,29 +936,127 @@ class _Reader:
 
     # ----------------------------------------------------------------- Institution
 
-    def _institution(self) -> dict[str, str]:
-        out = dict.fromkeys(INSTITUTION_FIELDS, "")
+    def _institution(self) -> dict[str, Any]:
+        """The Institution sheet: text fields as text, ``year`` an integer, ``profile`` a profile id,
+        ``research_staff`` a number > 0, ``currency`` an ISO code the rubric has a rate for (SPEC §2)."""
+        out: dict[str, Any] = dict.fromkeys(INSTITUTION_FIELDS, "")
+        out["year"] = None
+        typed: dict[str, tuple[Any, str]] = {}
         sheet = self._find(INSTITUTION_SHEETS)
         if sheet is not None and sheet in self.parts:
             self._scan(sheet)
-            for _, _, values in self._rows(sheet):
+            for r, first_col, values in self._rows(sheet):
                 cells = values
                 k = next((i for i, v in enumerate(cells) if not _is_blank(v)), None)
                 if k is None or not isinstance(cells[k], str):
                     continue
                 key = INSTITUTION_KEYS.get(_header_key(cells[k]).rstrip(":：").strip())
-                if key is None or out[key]:
+                if key is None or key in typed or (key in INSTITUTION_FIELDS and key != "year" and out[key]):
                     continue
                 value = cells[k + 1] if k + 1 < len(cells) else None
-                if key == "year" and isinstance(value, dt.date | dt.datetime):
-                    out[key] = str(value.year)
-                elif key == "year" and isinstance(value, str):
-                    out[key] = _norm(value)
+                where = self._where(sheet, r, first_col + k + 1)
+                if key in ("year", "profile", "research_staff", "currency"):
+                    if not _is_blank(value):
+                        typed[key] = (value, where)
                 else:
                     out[key] = _display(value)
+            out["year"] = self._year(*typed["year"]) if "year" in typed else None
+        out["profile"] = (
+            self._profile(*typed["profile"]) if "profile" in typed else self.rubric.default_profile
+        )
+        staff = self._staff(*typed["research_staff"]) if "research_staff" in typed else None
+        out["research_staff"] = staff
+        money = self.rubric.money
+        out["currency"] = (
+            self._currency(*typed["currency"]) if "currency" in typed else (money.currency if money else None)
+        )
+        self.currency = out["currency"]
         if not out["name"]:
             out["name"] = _stem(self.shown)
         return out
+
+    def _year(self, value: Any, where: Where | str) -> int | None:
+        if isinstance(value, dt.date | dt.datetime):
+            return value.year
+        if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+            year = natural.year_number(str(int(value)))
+        else:
+            year = natural.year_number(_norm(_display(value)))
+        if year is None:
+            self.problems.add(
+                where,
+                T(f"the year {_quote(value)} cannot be read", f"无法识别年份 {_quote(value)}"),
+                T(
+                    "write the year the answers describe, e.g. 2024 (also 2024年, 2024年度, FY2024, 2024-12-31)",
+                    "请填写回答所反映的年份，如 2024（也可写 2024年、2024年度、FY2024、2024-12-31）",
+                ),
+            )
+        return year
+
+    def _profile(self, value: Any, where: Where | str) -> str | None:
+        profiles = self.rubric.profiles
+        text = _norm(_display(value)).casefold()
+        for p in profiles:
+            names = {p.id.casefold(), _norm(p.name.get("en")).casefold(), _norm(p.name.get("zh")).casefold()}
+            if text in names:
+                return p.id
+        choices_en = (
+            ", ".join(f"{p.id} ({p.name.get('en')})" for p in profiles) or "none: the rubric has no profiles"
+        )
+        choices_zh = (
+            "、".join(f"{p.id}（{p.name.get('zh')}）" for p in profiles) or "无：评估框架未定义机构类别"
+        )
+        self.problems.add(
+            where,
+            T(f"unknown profile {_quote(value)}", f"未知的机构类别 {_quote(value)}"),
+            T(f"choose one of: {choices_en}", f"请从以下类别中选择：{choices_zh}"),
+        )
+        return None
+
+    def _staff(self, value: Any, where: Where | str) -> float | None:
+        number: float | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value) if math.isfinite(value) else None
+        elif isinstance(value, str):
+            text = _norm(value)
+            number = _number_text(text)
+            if number is None:
+                number = natural.number_with_unit(text, ("FTE", "人年"))
+        if number is None or number <= 0:
+            self.problems.add(
+                where,
+                T(
+                    f"research_staff must be a number above 0, not {_quote(value)}",
+                    f"研发人员数须为大于 0 的数，而不是 {_quote(value)}",
+                ),
+                T(
+                    "enter R&D staff, full-time equivalent, of the assessed year (科技统计年报: R&D人员全时当量), e.g. 350",
+                    "请填写评估年度的 R&D 人员全时当量（见科技统计年报），如 350",
+                ),
+            )
+            return None
+        return number
+
+    def _currency(self, value: Any, where: Where | str) -> str | None:
+        code = _norm(_display(value)).upper()
+        aliases = {"RMB": "CNY", "人民币": "CNY", "元": "CNY", "欧元": "EUR", "美元": "USD"}
+        code = aliases.get(code, code)
+        money = self.rubric.money
+        if money is not None and money.rate(code) is not None:
+            return code
+        known = [] if money is None else [money.currency, *money.rates]
+        self.problems.add(
+            where,
+            T(
+                f"the currency {_quote(value)} has no exchange rate in rubric {self.rubric.id}",
+                f"评估框架 {self.rubric.id} 中没有币种 {_quote(value)} 的汇率",
+            ),
+            T(
+                f"use one of: {', '.join(known) or '-'} (ISO codes)",
+                f"请使用以下币种代码之一：{'、'.join(known) or '-'}",
+            ),
+        )
+        return None
 
     # ----------------------------------------------------------------- _vibbench
 

@@ -55,11 +55,43 @@ HEADERS: dict[str, tuple[str, ...]] = {
 INPUT_COLUMNS = ("answer", "evidence", "comment", "respondent")
 """The Responses columns a respondent may edit; every other cell is locked."""
 
-INSTITUTION_KEYS = ("name", "country", "type", "year", "contact", "date")
+INSTITUTION_KEYS = (
+    "name",
+    "country",
+    "type",
+    "year",
+    "contact",
+    "date",
+    "profile",
+    "research_staff",
+    "currency",
+)
+"""The Institution sheet's rows, in order (row 2 onwards); the v2 keys only when the rubric uses them."""
 INSTITUTION_LABELS: dict[str, tuple[str, ...]] = {
     "en": INSTITUTION_KEYS,
-    "zh": ("机构名称", "国家/地区", "类型", "年份", "联系人", "日期"),
+    "zh": ("机构名称", "国家/地区", "类型", "年份", "联系人", "日期", "机构类别", "研发人员数", "币种"),
 }
+
+
+def institution_keys(rubric: Rubric) -> tuple[str, ...]:
+    """The Institution rows a template of ``rubric`` has: profile only with profiles, research_staff
+    only with ``per`` indicators, currency only with money."""
+    keys = list(INSTITUTION_KEYS[:6])
+    if rubric.profiles:
+        keys.append("profile")
+    if any(i.per == "research_staff" for i in rubric.indicators()):
+        keys.append("research_staff")
+    if rubric.money is not None:
+        keys.append("currency")
+    return tuple(keys)
+
+
+def staff_cell(rubric: Rubric) -> str | None:
+    """Where the template asks for research_staff (``Institution!B9``), if it does."""
+    keys = institution_keys(rubric)
+    return f"Institution!B{keys.index('research_staff') + 2}" if "research_staff" in keys else None
+
+
 INSTITUTION_HEADER: dict[str, tuple[str, str]] = {"en": ("key", "value"), "zh": ("项目", "内容")}
 
 YES_NO: dict[str, tuple[str, str]] = {"en": ("yes", "no"), "zh": ("是", "否")}
@@ -124,7 +156,7 @@ def build_template(rubric: Rubric, lang: str = "en", *, copies: Mapping[str, int
     wb.properties.title = rubric.title.get(lang)
     instructions, institution, responses, levels, stamp = (wb.create_sheet(name) for name in SHEETS)
     _instructions(instructions, rubric, lang)
-    _institution(institution, lang)
+    _institution(institution, rubric, lang)
     entry_ranges = _levels(levels, rubric, lang)
     _responses(responses, rubric, lang, entry_ranges, copies or {})
     _stamp(stamp, rubric, lang)
@@ -169,7 +201,19 @@ def unit_text(rubric: Rubric, indicator: Indicator, lang: str) -> str:
         return "/".join(YES_NO[lang])
     if indicator.percent:
         return "%"
-    return indicator.unit.get(lang) if indicator.unit else ""
+    unit = indicator.unit.get(lang) if indicator.unit else ""
+    if indicator.money:
+        unit = T(
+            f"{unit} (or with 元, 万元, 亿元, k, M: 500万元, 1.2亿元)",
+            f"{unit}（也可带单位：500万元、1.2亿元、3,000,000元）",
+        ).get(lang)
+    if indicator.per == "research_staff":
+        cell = staff_cell(rubric) or "Institution"
+        unit = T(
+            f"{unit}, annual total (scored per 100 R&D staff, {cell})",
+            f"{unit}，年度总数（按每百名研发人员折算，见 {cell}）",
+        ).get(lang)
+    return unit
 
 
 def answer_bounds(indicator: Indicator) -> tuple[float | None, float | None]:
@@ -179,6 +223,13 @@ def answer_bounds(indicator: Indicator) -> tuple[float | None, float | None]:
     for percentages), so this only reads them.
     """
     return indicator.range_min, indicator.range_max
+
+
+def set_text(cell: Any, text: str) -> Any:
+    """Store ``text`` in ``cell`` as a string, never as a formula (openpyxl reads ``=…`` as one)."""
+    cell.value = text
+    cell.data_type = "s"
+    return cell
 
 
 # --------------------------------------------------------------------------- sheets
@@ -355,26 +406,78 @@ _INSTITUTION_PROMPTS: dict[str, Text] = {
     "year": T("The year the answers describe, e.g. 2025.", "回答所反映的年份，如 2025。"),
     "contact": T("Who to ask about this assessment.", "本次评估的联系人。"),
     "date": T("When the workbook was filled in, e.g. 2025-06-30.", "填写日期，如 2025-06-30。"),
+    "profile": T(
+        "Pick the kind of institution: it decides which indicators apply.",
+        "请选择机构类别：它决定哪些指标适用。",
+    ),
+    "research_staff": T(
+        "R&D staff, full-time equivalent, of the assessed year, from your annual S&T statistics return. "
+        "Raw totals in Responses are scored per 100 of them.",
+        "评估年度的 R&D 人员全时当量，取自科技统计年报。回答表中的年度总数将按每百名研发人员折算。",
+    ),
+    "currency": T(
+        "ISO code of the currency of money answers (default {cur}), e.g. CNY, EUR, USD.",
+        "金额所用币种的代码（默认 {cur}），如 CNY、EUR、USD。",
+    ),
 }
 
 
-def _institution(ws: Worksheet, lang: str) -> None:
+def _institution(ws: Worksheet, rubric: Rubric, lang: str) -> None:
     _header(ws, INSTITUTION_HEADER[lang], (18, 60))
-    for r, (key, label) in enumerate(zip(INSTITUTION_KEYS, INSTITUTION_LABELS[lang], strict=True), start=2):
-        ws.cell(row=r, column=1, value=label).font = _HEADER_FONT
+    labels = dict(zip(INSTITUTION_KEYS, INSTITUTION_LABELS[lang], strict=True))
+    currency = rubric.money.currency if rubric.money else ""
+    for r, key in enumerate(institution_keys(rubric), start=2):
+        label = labels[key]
+        set_text(ws.cell(row=r, column=1), label).font = _HEADER_FONT
         value = ws.cell(row=r, column=2)
         value.protection = _UNLOCKED
         value.fill = _INPUT_FILL
-        value.number_format = "@"  # text: a year stays "2025", a date stays as typed
-        dv = DataValidation(
-            type=None,
-            showInputMessage=True,
-            promptTitle=label[:32],
-            prompt=_INSTITUTION_PROMPTS[key].get(lang),
-        )
+        prompt = _INSTITUTION_PROMPTS[key].format(cur=currency).get(lang)
+        if key == "profile":
+            names = [p.name.get(lang) for p in rubric.profiles]
+            set_text(value, names[0])
+            dv = _choice(names, label, prompt)
+        elif key == "currency":
+            codes = [currency, *(rubric.money.rates if rubric.money else {})]
+            set_text(value, currency)
+            dv = _choice(codes, label, prompt)
+        elif key == "research_staff":
+            dv = DataValidation(
+                type="decimal",
+                operator="greaterThan",
+                formula1="0",
+                allow_blank=True,
+                showInputMessage=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                promptTitle=label[:32],
+                prompt=prompt[:255],
+                errorTitle=label[:32],
+                error=T("A number above 0.", "请填写大于 0 的数。").get(lang),
+            )
+        else:
+            value.number_format = "@"  # text: a year stays "2025", a date stays as typed
+            dv = DataValidation(type=None, showInputMessage=True, promptTitle=label[:32], prompt=prompt[:255])
         dv.add(value.coordinate)
         ws.add_data_validation(dv)
     _protect(ws)
+
+
+def _choice(options: list[str], title: str, prompt: str) -> Any:
+    """A dropdown of ``options`` (a warning, not a stop, for anything else typed)."""
+    inline = '"' + ",".join(o.replace('"', "") for o in options) + '"'
+    return DataValidation(
+        type="list",
+        formula1=inline[:_LIST_LIMIT],
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        promptTitle=title[:32],
+        prompt=prompt[:255],
+        errorTitle=title[:32],
+        error=prompt[:255],
+    )
 
 
 def _levels(ws: Worksheet, rubric: Rubric, lang: str) -> dict[str, str]:
