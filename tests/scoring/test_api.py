@@ -53,7 +53,7 @@ def test_import_vibbench_stays_cheap() -> None:
         ({"missing": "zeros"}, "missing"),
         ({"missing": "Exclude"}, "missing"),
         ({"aggregation": "mean"}, "aggregation"),
-        ({"top": 0}, "top"),
+        ({"top": -1}, "top"),
         ({"top": -3}, "top"),
         ({"top": 2.5}, "top"),
         ({"top": True}, "top"),
@@ -70,7 +70,7 @@ def test_bad_options_raise(kwargs: dict[str, object], field: str) -> None:
 
 def test_every_bad_option_is_reported_at_once() -> None:
     with pytest.raises(UsageError) as err:
-        ScoreOptions(missing="zeros", aggregation="mean", top=0)
+        ScoreOptions(missing="zeros", aggregation="mean", top=-1)
     assert len(err.value.problems) == 3
 
 

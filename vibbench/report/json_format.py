@@ -53,10 +53,14 @@ def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
     }
 
 
-def _institution(fields: dict[str, str]) -> dict[str, str]:
-    """The institution's fields without control characters; the name (perhaps a file's stem) on one line."""
-    out = {k: v if v.isprintable() else v.translate(CONTROLS) for k, v in fields.items()}
-    if "name" in out:
+def _institution(fields: dict[str, Any]) -> dict[str, Any]:
+    """The institution's fields without control characters (texts; the year is an integer, the
+    research staff a number); the name (perhaps a file's stem) on one line."""
+    out = {
+        k: v.translate(CONTROLS) if isinstance(v, str) and not v.isprintable() else v
+        for k, v in fields.items()
+    }
+    if isinstance(out.get("name"), str):
         out["name"] = one_line(fields["name"])
     return out
 

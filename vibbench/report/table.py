@@ -82,7 +82,7 @@ def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row(label("institution", lang), one_line(a.name) + (f" ({one_line(a.year)})" if a.year else ""))
+    head.add_row(label("institution", lang), one_line(a.name) + (f" ({a.year})" if a.year else ""))
     head.add_row(label("rubric", lang), f"{r.id} {r.version}")
     head.add_row(label("coverage", lang), pct(o.coverage))
     band = o.band.name.get(lang) if o.band else "—"

@@ -31,11 +31,11 @@ def _check_options(opts: ScoreOptions) -> None:
                     T(f"use one of: {', '.join(allowed)}", f"请使用以下之一：{'、'.join(allowed)}"),
                 )
             )
-    if isinstance(opts.top, bool) or not isinstance(opts.top, int) or opts.top < 1:
+    if isinstance(opts.top, bool) or not isinstance(opts.top, int) or opts.top < 0:
         problems.append(
             Problem(
                 Where("ScoreOptions.top"),
-                T(f"{opts.top!r} is not a whole number of at least 1", f"{opts.top!r} 不是不小于 1 的整数"),
+                T(f"{opts.top!r} is not a whole number of at least 0", f"{opts.top!r} 不是不小于 0 的整数"),
                 T("give how many priorities to recommend, e.g. 10", "请给出建议的优先事项数，例如 10"),
             )
         )
@@ -165,10 +165,11 @@ class Result:
         return f"<Result {a.name!r}{year}: {overall}{band}, {answered} of {len(self.indicators)} indicators answered>"
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """The JSON object of SPEC §5 (what ``vibbench score --format json`` prints), texts in ``lang``."""
-        from vibbench.report.json_format import to_dict
+        """The JSON object of SPEC §5 (what ``vibbench score --format json`` prints, projection and
+        roadmap included), texts in ``lang``."""
+        from vibbench.report.json_format import plan, to_dict
 
-        return to_dict(self, lang)
+        return to_dict(self, lang) | plan(self, lang)
 
     def to_frame(self, kind: str = "indicators", lang: str = "en") -> pandas.DataFrame:
         """A pandas DataFrame of the ``indicators``, ``dimensions`` or ``pillars``, one row each
