@@ -194,15 +194,16 @@ class CohortVerdict:
 
 
 def cohort_verdict(spans: Sequence[RankSpan], spread: float | None = None) -> CohortVerdict:
-    """Which ranks cannot be told apart at this spread: institutions ordered by median rank, chained
-    while the next one's 5–95% range overlaps the group's. ``spread`` (e.g. 0.2) is named in the text."""
-    known = sorted(
-        (s for s in spans if s.p5 is not None and s.p50 is not None and s.p95 is not None),
-        key=lambda s: (s.p50 or 0.0, s.p5 or 0.0, s.name),
-    )
+    """Which ranks cannot be told apart at this spread (``spread``, e.g. 0.2, is named in the text).
+
+    Institutions whose 5–95% rank ranges (in whole ranks) overlap, directly or through others, form
+    one group. The groups' ranges are disjoint, so each group holds consecutive places when the
+    institutions are ordered by median rank: "ranks 4–6 cannot be told apart".
+    """
+    known = [s for s in spans if s.p5 is not None and s.p50 is not None and s.p95 is not None]
     groups: list[list[RankSpan]] = []
     reach = -math.inf
-    for s in known:
+    for s in sorted(known, key=lambda s: (_whole(s.p5 or 0.0), s.p50 or 0.0, s.name)):
         lo, hi = _whole(s.p5 or 0.0), _whole(s.p95 or 0.0)
         if groups and lo <= reach:
             groups[-1].append(s)
@@ -212,7 +213,8 @@ def cohort_verdict(spans: Sequence[RankSpan], spread: float | None = None) -> Co
             reach = hi
     ties: list[Tie] = []
     pos = 1
-    for g in groups:
+    for g in sorted(groups, key=lambda g: min(s.p50 or 0.0 for s in g)):
+        g.sort(key=lambda s: (s.p50 or 0.0, s.name))
         if len(g) > 1:
             ties.append(Tie(pos, pos + len(g) - 1, tuple(s.name for s in g)))
         pos += len(g)
