@@ -109,6 +109,7 @@ def test_score_workbook_has_the_sheets_and_numbers_as_numbers(samples: list[Resu
     assert summary["Institution"] == result.assessment.name
     assert summary["Overall"] == pytest.approx(result.overall.score)
     assert summary["Coverage"] == pytest.approx(result.overall.coverage)
+    assert "--aggregation arithmetic" in summary["Aggregation (--aggregation)"]
     pillars = wb["Pillars"]
     scores = _column(pillars, "Score")
     assert [c.value for c in scores] == pytest.approx([p.score for p in result.pillars])
@@ -352,6 +353,28 @@ def test_libreoffice_shows_the_text_literally(hostile: list[Result], tmp_path: P
             with sheet.open(encoding="utf-8", newline="") as f:
                 cells.update(v for row in csv.reader(f) for v in row)
         assert expected <= cells, (path.name, sorted(cells & set(HOSTILE)))
+
+
+def test_control_characters_are_dropped_not_fatal() -> None:
+    rubric = load_rubric(MINI, use_cache=False)
+    answers = (Answer("A.X.1", 2.0, "Responses!F2", "2", None, "minutes\x07 2024\x1b[31m"),)
+    a = Assessment("c.xlsx", "0" * 64, {"name": "Bell\x07 Institute", "year": 2025}, answers)
+    result = score(a, rubric)
+    wb = _book(xf.score_xlsx(result, "en"))
+    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Institution"] == "Bell Institute"
+    assert {c.value for c in _column(wb["Indicators"], "Evidence")} - {None} == {"minutes 2024[31m"}
+
+
+def test_a_large_cohort_has_every_institution_once(samples: list[Result]) -> None:
+    cohort = samples * 60
+    ranked = rank(cohort)
+    wb = _book(xf.compare_xlsx(ranked, samples[0].rubric, "en", "exclude"))
+    assert wb["Ranking"].max_row == 2 + len(cohort)
+    assert wb["Dimensions × institutions"].max_row == 2 + len(cohort)  # header, VIB, institutions
+    assert wb["Data quality"].max_row == 1 + len(cohort)
+    overall = [c.value for c in _column(wb["Ranking"], "Overall", 2)]
+    assert overall == sorted(overall, reverse=True)
 
 
 # --- light on the score path ----------------------------------------------------------------------

@@ -127,6 +127,16 @@ WARNING_NAMES: dict[str, Text] = {
 }
 
 
+AGGREGATION: dict[str, Text] = {
+    "arithmetic": T(
+        "weighted arithmetic mean (--aggregation arithmetic)", "加权算术平均（--aggregation arithmetic）"
+    ),
+    "geometric": T(
+        "weighted geometric mean (--aggregation geometric)", "加权几何平均（--aggregation geometric）"
+    ),
+}
+
+
 def missing_rule(missing: str, lang: str) -> str:
     """The sentence stating the ``--missing`` rule."""
     return MISSING_RULE.get(missing, Text(f"--missing {missing}")).get(lang)
@@ -342,7 +352,10 @@ def score_tables(result: Result, lang: str) -> list[Table]:
             [label("band", lang), _band(result, lang)],
             [label("coverage", lang), Fmt(o.coverage, PERCENT)],
             [_t("missing", lang), missing_rule(result.options.missing, lang)],
-            [_t("aggregation", lang), result.options.aggregation],
+            [
+                _t("aggregation", lang),
+                AGGREGATION.get(result.options.aggregation, Text(result.options.aggregation)).get(lang),
+            ],
         ],
         wrap=[1],
     )
