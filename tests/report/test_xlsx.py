@@ -232,6 +232,16 @@ def test_compare_workbook_is_the_cohort_report(samples: list[Result]) -> None:
     assert f"{ident} {_name(rubric, ident).get('zh')}" in movers
 
 
+def test_shared_gaps_sheet_follows_the_top_it_is_given(samples: list[Result]) -> None:
+    ranked = rank(samples)
+    results = [r for r, _ in ranked]
+    for top in (1, 3):
+        wb = _book(xf.compare_xlsx(ranked, samples[0].rubric, "en", "exclude", top=top))
+        ids = [c.value for c in _column(wb["Shared gaps"], "Id", 2)]
+        assert ids == [g.indicator for g in shared_gaps(results, top)]
+        assert f"top {top} priorities" in str(wb["Shared gaps"]["A1"].value)
+
+
 def test_compare_states_the_exclude_rule_in_english(samples: list[Result]) -> None:
     wb = _book(xf.compare_xlsx(rank(samples), samples[0].rubric, "en", "exclude"))
     note = str(wb["Ranking"]["A1"].value)

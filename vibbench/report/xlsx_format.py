@@ -481,16 +481,28 @@ def _type_name(kind: str, lang: str) -> str:
 
 
 def compare_xlsx(
-    ranked: Sequence[tuple[Result, int | None]], rubric: Rubric, lang: str, missing: str
+    ranked: Sequence[tuple[Result, int | None]],
+    rubric: Rubric,
+    lang: str,
+    missing: str,
+    *,
+    top: int | None = None,
 ) -> bytes:
     """``vibbench compare --format xlsx``: the commission's cohort workbook — Ranking, Dimensions ×
     institutions, Shared gaps, Data quality, Progress."""
-    return _book(compare_tables(ranked, rubric, lang, missing))
+    return _book(compare_tables(ranked, rubric, lang, missing, top=top))
 
 
 def compare_tables(
-    ranked: Sequence[tuple[Result, int | None]], rubric: Rubric, lang: str, missing: str
+    ranked: Sequence[tuple[Result, int | None]],
+    rubric: Rubric,
+    lang: str,
+    missing: str,
+    *,
+    top: int | None = None,
 ) -> list[Table]:
+    """The cohort sheets; shared gaps count each institution's ``top`` priorities (default: the
+    results' ``--top``)."""
     from vibbench.scoring.ranking import progress
 
     results = [r for r, _ in ranked]
@@ -549,7 +561,8 @@ def compare_tables(
         scores=[*range(3, 3 + len(m.columns))],
     )
 
-    top = results[0].options.top if results else 10
+    if top is None:
+        top = results[0].options.top if results else 10
     gaps = shared_gaps(results, top)
     shared = Table(
         _sheet("shared_gaps", lang),
