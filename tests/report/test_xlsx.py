@@ -110,6 +110,9 @@ def test_score_workbook_has_the_sheets_and_numbers_as_numbers(samples: list[Resu
     assert summary["Overall"] == pytest.approx(result.overall.score)
     assert summary["Coverage"] == pytest.approx(result.overall.coverage)
     assert "--aggregation arithmetic" in summary["Aggregation (--aggregation)"]
+    assert (
+        summary["Rubric"] == f"{result.rubric.title.get('en')} ({result.rubric.id} {result.rubric.version})"
+    )
     pillars = wb["Pillars"]
     scores = _column(pillars, "Score")
     assert [c.value for c in scores] == pytest.approx([p.score for p in result.pillars])
@@ -127,6 +130,7 @@ def test_score_workbook_has_the_sheets_and_numbers_as_numbers(samples: list[Resu
 def test_every_sheet_is_a_frozen_filtered_table_with_colour_scales(samples: list[Result]) -> None:
     wb = _book(xf.score_xlsx(samples[0], "en"))
     for ws in wb:
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
         assert all(c.font.b for c in ws[1] if c.value is not None), ws.title
@@ -149,6 +153,8 @@ def test_headers_and_names_follow_the_language(samples: list[Result]) -> None:
     summary = {row[0]: row[1] for row in wb["概览"].iter_rows(min_row=2, values_only=True)}
     assert result.overall.band is not None
     assert summary["等级"] == result.overall.band.name.get("zh")
+    rubric = result.rubric
+    assert summary["评估框架"] == f"{rubric.title.get('zh')}（{rubric.id} {rubric.version}）"
     warn_names = {c.value for c in _column(wb["提示"], "提示类型")}
     assert warn_names and all(any("\u4e00" <= ch <= "\u9fff" for ch in str(n)) for n in warn_names)
 

@@ -237,7 +237,13 @@ def _write(wb: Any, table: Table) -> None:
         widths += [_display_width(_shown(row[col], fmt_of(col))) for row in table.rows if col < len(row)]
         ws.column_dimensions[_column_letter(col)].width = min(MAX_WIDTH, max(MIN_WIDTH, max(widths) + 2))
 
+    # printed: landscape, every column on one page wide, the header repeated on each page
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     head = len(table.notes) + 1  # the header's row number
+    ws.print_title_rows = f"{head}:{head}"
     last = head + len(table.rows)
     if table.rows:
         ws.freeze_panes = f"A{head + 1}"
@@ -320,6 +326,11 @@ def _band(result: Result, lang: str) -> str:
     return band.name.get(lang) if band else DASH
 
 
+def _paren(text: str, inner: str, lang: str) -> str:
+    """``text (inner)``; full-width brackets in Chinese."""
+    return f"{text}（{inner}）" if lang == "zh" else f"{text} ({inner})"
+
+
 def _who(result: Result) -> str:
     a = result.assessment
     return f"{a.name} {a.year}" if a.year is not None else a.name
@@ -345,7 +356,7 @@ def score_tables(result: Result, lang: str) -> list[Table]:
         [
             [label("institution", lang), a.name],
             [label("year", lang), Fmt(a.year, WHOLE) if a.year is not None else DASH],
-            [label("rubric", lang), f"{rubric.title.get(lang)} ({rubric.id} {rubric.version})"],
+            [label("rubric", lang), _paren(rubric.title.get(lang), f"{rubric.id} {rubric.version}", lang)],
             [label("overall", lang), o.score],
             [_t("vib", lang), o.reference],
             [label("gap", lang), o.gap],
