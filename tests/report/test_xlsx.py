@@ -275,7 +275,7 @@ def test_sensitivity_workbook_names_priorities_sorts_shares_and_gives_verdicts(s
     # the second institution's 5–95% range (2–3) overlaps the third's (3)
     assert "ranks 2–3 cannot be told apart" in str(ws["A2"].value)
     verdicts = [c.value for c in _column(ws, "Verdict", 3)]
-    assert verdicts[0] == "rank 1 (5–95%: 1, whatever the weights)"
+    assert verdicts[0] == "rank 1 (5–95%: 1)"
     assert verdicts[1] == "rank 2 (5–95%: 2–3)"
     assert [c.value for c in _column(ws, "Rank p50", 3)] == [float(k + 1) for k in range(len(ranked))]
 

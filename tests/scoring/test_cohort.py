@@ -181,7 +181,7 @@ def test_rank_verdict_says_the_median_rank_and_its_range() -> None:
     # halves go to the worse rank, not to the even one (2.5 is rank 3, 4.5 is rank 5)
     assert rank_verdict(2.5, 2.5, 4.5).en == "rank 3 (5–95%: 3–5)"
     steady = rank_verdict(1.0, 1.0, 1.0)
-    assert "5–95%: 1" in steady.en and "不随权重变化" in (steady.zh or "")
+    assert (steady.en, steady.zh) == ("rank 1 (5–95%: 1)", "第 1 名（5–95% 区间：第 1 名）")
     assert rank_verdict(None, None, None).en.startswith("no rank")
 
 

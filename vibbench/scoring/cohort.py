@@ -160,11 +160,8 @@ def rank_verdict(p5: float | None, p50: float | None, p95: float | None) -> Text
     if p5 is None or p50 is None or p95 is None:
         return T("no rank (nothing answered)", "无排名（未作答）")
     lo, mid, hi = _whole(p5), _whole(p50), _whole(p95)
-    if lo == hi:
-        return T(
-            f"rank {mid} (5–95%: {lo}, whatever the weights)",
-            f"第 {mid} 名（5–95% 区间：第 {lo} 名，不随权重变化）",
-        )
+    if lo == hi:  # the same rank in nine samples out of ten
+        return T(f"rank {mid} (5–95%: {lo})", f"第 {mid} 名（5–95% 区间：第 {lo} 名）")
     return T(f"rank {mid} (5–95%: {lo}–{hi})", f"第 {mid} 名（5–95% 区间：第 {lo}–{hi} 名）")
 
 
