@@ -126,8 +126,7 @@ def render(doc: Document) -> str:
             rows = []
             for n, row in enumerate(b.rows):
                 cells = "".join(
-                    f'<td class="{c.role}">{_e(v) if v.strip() else "—"}</td>'
-                    for c, v in zip(b.columns, row, strict=True)
+                    _td(b, k, c.role, v) for k, (c, v) in enumerate(zip(b.columns, row, strict=True))
                 )
                 cls = ' class="bold"' if n in b.bold_rows else ""
                 rows.append(f"<tr{cls}>{cells}</tr>")
