@@ -223,30 +223,90 @@ def explain(
 # --------------------------------------------------------------------------- report
 
 
-@app.command(short_help="A Markdown report with a reform roadmap. 报告与改革路线图。")
+class ReportFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
+
+
+@app.command(short_help="A report for a board: Markdown, HTML or Word. 报告（Markdown、HTML 或 Word）。")
 def report(
     assessment: Annotated[
         Path, typer.Argument(help="The filled-in workbook. 已填写的自评表。", metavar="ASSESSMENT.xlsx")
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The Markdown file to write. 报告文件。")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The report to write (.md, .html or .docx). 报告文件（.md、.html 或 .docx）。",
+        ),
+    ],
     lang: LangOpt,
+    format: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="markdown, html or docx (default: from the extension). 报告格式（默认按扩展名）。",
+        ),
+    ] = None,
     rubric: RubricOpt = "vib",
     top: TopOpt = 10,
-    charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Draw SVG charts. 绘制图表。")] = True,
+    charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Draw the charts. 绘制图表。")] = True,
+    peers: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--peers",
+            help="Workbooks or folders of peers, for percentiles (repeat the option for several). "
+            "同类机构的自评表或文件夹，用于计算百分位（可重复）。",
+        ),
+    ] = None,
     missing: MissingOpt = Missing.exclude,
     aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
-    """Write a Markdown report with charts and a reform roadmap. 生成含图表与改革路线图的报告。"""
+    """Write a report with a one-page summary, charts and a reform roadmap, as Markdown, HTML or Word.
+    生成含一页摘要、图表与改革路线图的报告（Markdown、HTML 或 Word）。"""
+    failed = False
     with _guard(lang.value):
-        from vibbench.report.document import build_report, save_report
+        from vibbench.report.document import build_report, format_for, save_report
+        from vibbench.rubric.loader import load_rubric
         from vibbench.scoring.engine import ScoreOptions, score_file
 
+        kind = format_for(output, format.value if format is not None else None)
         opts = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
-        result = score_file(assessment, rubric, opts)
+        loaded = load_rubric(rubric)
+        result = score_file(assessment, loaded, opts)
+        peer_results, failed = _peers(peers or [], loaded, opts, lang.value)
         # Everything is drawn and rendered before anything is written; then the charts and the
         # report are written atomically, and a failure removes what this run wrote.
-        save_report(build_report(result, output, lang=lang.value, charts=charts), output)
+        built = build_report(result, output, lang=lang.value, charts=charts, fmt=kind, peers=peer_results)
+        for note in built.notes:
+            sys.stderr.write(note + "\n")
+        save_report(built, output)
         wrote(output)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _peers(paths: list[Path], rubric: Any, opts: Any, lang: str) -> tuple[list[Any], bool]:
+    """The peers' results; a peer that cannot be read is reported on standard error (the report is
+    still written, and the exit code is 2, as compare does)."""
+    if not paths:
+        return [], False
+    from vibbench.batch import discover
+    from vibbench.errors import VibbenchError
+    from vibbench.scoring.engine import score_file
+
+    results, failed = [], False
+    for path in discover(paths):
+        try:
+            results.append(score_file(path, rubric, opts))
+        except VibbenchError as exc:
+            failed = True
+            for p in exc.problems:
+                sys.stderr.write(p.render(lang) + "\n")
+    return results, failed
 
 
 # --------------------------------------------------------------------------- template

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 from tests.report.fixtures import HOSTILE, mini_result
 from vibbench.errors import VibbenchError
-from vibbench.report.charts import CHARTS, chart_files, draw_dimensions, draw_pillars
+from vibbench.report.figures import CHARTS, chart_files, dimensions_chart, pillars_chart
 from vibbench.report.document import build_report, write_report
 from vibbench.scoring.result import Result
 from vibbench.workbook.model import Answer
@@ -58,7 +58,7 @@ def test_no_charts(tmp_path: Path) -> None:
     out = tmp_path / "out.md"
     write_report(mini_result(), out, charts=False)
     text = out.read_text(encoding="utf-8")
-    assert "Charts were not drawn (`--no-charts`)." in text
+    assert "Charts were not drawn (--no-charts)." in text
     assert not (tmp_path / "out_charts").exists()
     assert image_links(text) == []
 
@@ -93,10 +93,10 @@ def test_charts_are_deterministic() -> None:
 
 def test_text_stays_text_so_chinese_renders() -> None:
     result = mini_result()
-    texts = " ".join(svg_texts(draw_dimensions(result, "zh")))
+    texts = " ".join(svg_texts(dimensions_chart(result, "zh").svg))
     for chinese in ("乙", "丙", "戊", "本机构", "各维度"):
         assert chinese in texts, chinese
-    data = draw_pillars(result, "zh").decode("utf-8")
+    data = pillars_chart(result, "zh").svg.decode("utf-8")
     assert "甲" in data and "丁" in data
     assert "DejaVuSans-" not in data  # no glyphs drawn as paths
 
@@ -116,23 +116,23 @@ def vib_result() -> Result:
     return score(Assessment("x.xlsx", "0" * 64, {"name": "X"}, answers), rubric)
 
 
-def test_radar_with_a_pillar_without_score() -> None:
+def test_pillars_as_bars_with_a_pillar_without_score() -> None:
+    """Three pillars are bars with VIB as a marker (a three-axis radar carried too little)."""
     result = vib_result()
     assert len(result.pillars) >= 3
     assert result.pillars[1].score is None
-    for lang, note in (("en", "no answers, drawn as 0"), ("zh", "无回答，按 0 绘制")):
-        data = draw_pillars(result, lang)
+    for lang, note in (("en", "no answers"), ("zh", "无回答")):
+        data = pillars_chart(result, lang).svg
         texts = " ".join(svg_texts(data))
         assert note in texts
         for p in result.pillars:
             assert p.id in texts
-        # a polar plot: grid circles, no bars
-        assert data.count(b"<text") >= len(result.pillars) + 4
+        assert b"polar" not in data.lower()
 
 
 def test_bars_with_a_dimension_without_score() -> None:
-    texts = " ".join(svg_texts(draw_dimensions(mini_result())))
-    assert "A.Y Why" in texts and "no answers, drawn as 0" in texts
+    texts = " ".join(svg_texts(dimensions_chart(mini_result(), "en").svg))
+    assert "A.Y Why" in texts and "no answers" in texts
 
 
 def test_nothing_answered_still_draws() -> None:
@@ -157,7 +157,7 @@ def test_build_report_is_pure(tmp_path: Path) -> None:
     built = build_report(mini_result(), out)
     assert list(tmp_path.iterdir()) == []
     assert sorted(built.files) == ["out_charts/dimensions.svg", "out_charts/pillars.svg"]
-    assert image_links(built.text) == ["out_charts/pillars.svg", "out_charts/dimensions.svg"]
+    assert image_links(str(built.text)) == ["out_charts/pillars.svg", "out_charts/dimensions.svg"]
     for data in built.files.values():
         assert svg_texts(data)
 
@@ -168,7 +168,7 @@ def test_a_failed_rendering_writes_nothing(tmp_path: Path, monkeypatch: pytest.M
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("rendering failed")
 
-    monkeypatch.setattr(document, "render_report", broken)
+    monkeypatch.setattr(document, "build", broken)
     with pytest.raises(RuntimeError):
         write_report(mini_result(), tmp_path / "out.md")
     assert list(tmp_path.iterdir()) == []

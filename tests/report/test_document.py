@@ -220,7 +220,7 @@ def test_appendix() -> None:
     assert "`" + "ab" * 32 + "`" in appendix  # input sha256
     assert "| vibbench version | 0.0.0-test |" in appendix
     assert "| Generated | 2026-01-15 |" in appendix
-    assert "| Missing answers (`--missing`) | exclude |" in appendix
+    assert "| Missing answers (--missing) | exclude |" in appendix
     assert "| **A Alpha** | 2 | 66.7% | 66.7% |" in appendix
     assert "weighted means" in appendix
 
@@ -229,7 +229,7 @@ def test_options_change_the_method_text() -> None:
     text = render(mini_result(options=ScoreOptions(missing="zero", aggregation="geometric", top=2)))
     assert "unanswered indicators score 0" in text
     assert "geometric means" in text
-    assert "| Recommendations for the top (`--top`) | 2 |" in text
+    assert "| Recommendations for the top (--top) | 2 |" in text
     assert "not answered →" not in text or "A.Y.1" in text
     check_tables(text)
 
@@ -237,7 +237,7 @@ def test_options_change_the_method_text() -> None:
 def test_charts_section_without_charts() -> None:
     text = render(mini_result())
     charts = text.split("## Charts")[1].split("\n## ")[0]
-    assert "Charts were not drawn (`--no-charts`)." in charts
+    assert "Charts were not drawn (--no-charts)." in charts
     assert "![" not in text
 
 

@@ -143,7 +143,7 @@ TEXTS: dict[str, Text] = {
     "no_answers": T("no answers", "无回答"),
     # Charts
     "h_charts": T("Charts", "图表"),
-    "no_charts": T("Charts were not drawn (`--no-charts`).", "未绘制图表（使用了 `--no-charts`）。"),
+    "no_charts": T("Charts were not drawn (--no-charts).", "未绘制图表（使用了 --no-charts）。"),
     # Pillar sections
     "h_pillar": T("Pillar {id}: {name}", "支柱 {id}：{name}"),
     "pillar_line": T(
@@ -160,9 +160,9 @@ TEXTS: dict[str, Text] = {
     # Recommendations and roadmap
     "h_recs": T("Recommendations by reform theme", "按改革主题分列的建议"),
     "recs_intro": T(
-        "Recommendations for the {top} indicators with the highest priority (`--top`). Points: the "
+        "Recommendations for the {top} indicators with the highest priority (--top). Points: the "
         "points of overall score the indicator costs against VIB (its priority).",
-        "以下为优先度最高的 {top} 个指标（`--top`）的建议。分值：该指标相对 VIB 失去的总分分数（即优先度）。",
+        "以下为优先度最高的 {top} 个指标（--top）的建议。分值：该指标相对 VIB 失去的总分分数（即优先度）。",
     ),
     "recs_none": T("No recommendation for this theme.", "本主题暂无建议。"),
     "h_roadmap": T("Roadmap", "改革路线图"),
@@ -212,13 +212,13 @@ TEXTS: dict[str, Text] = {
     ),
     "method_exclude": T(
         "Weights are relative among siblings; unanswered indicators are left out and their siblings' "
-        "weights renormalised (`--missing exclude`).",
-        "权重为同级之间的相对权重；未回答的指标被排除，同级权重重新归一化（`--missing exclude`）。",
+        "weights renormalised (--missing exclude).",
+        "权重为同级之间的相对权重；未回答的指标被排除，同级权重重新归一化（--missing exclude）。",
     ),
     "method_zero": T(
         "Weights are relative among siblings; unanswered indicators score 0 and nothing is renormalised "
-        "(`--missing zero`).",
-        "权重为同级之间的相对权重；未回答的指标计 0 分，不重新归一化（`--missing zero`）。",
+        "(--missing zero).",
+        "权重为同级之间的相对权重；未回答的指标计 0 分，不重新归一化（--missing zero）。",
     ),
     "method_arithmetic": T(
         "Scores are combined level by level (indicator, dimension, pillar, overall) as weighted means.",
@@ -251,10 +251,10 @@ TEXTS: dict[str, Text] = {
     "p_input": T("Input file", "输入文件"),
     "p_input_hash": T("Input file sha256", "输入文件 sha256"),
     "p_version": T("vibbench version", "vibbench 版本"),
-    "p_missing": T("Missing answers (`--missing`)", "缺失处理（`--missing`）"),
-    "p_aggregation": T("Aggregation (`--aggregation`)", "汇总方式（`--aggregation`）"),
-    "p_top": T("Recommendations for the top (`--top`)", "建议覆盖的优先项数（`--top`）"),
-    "p_lang": T("Language (`--lang`)", "语言（`--lang`）"),
+    "p_missing": T("Missing answers (--missing)", "缺失处理（--missing）"),
+    "p_aggregation": T("Aggregation (--aggregation)", "汇总方式（--aggregation）"),
+    "p_top": T("Recommendations for the top (--top)", "建议覆盖的优先项数（--top）"),
+    "p_lang": T("Language (--lang)", "语言（--lang）"),
     "p_generated": T("Generated", "生成日期"),
 }
 
@@ -494,32 +494,6 @@ def _summary(b: _B, result: Result, inputs: Inputs) -> None:
     else:
         findings.append(Paragraph.of(b.t("f_none")))
     b.doc.add(Heading(3, b.t("h_findings"), "findings"), Bullets(tuple(findings)))
-    if inputs.figures:
-        b.doc.add(inputs.figures[0])
-    # top five actions, by their points
-    steps = sorted(inputs.steps, key=lambda s: -s.points)[:TOP_ACTIONS]
-    if steps:
-        indicators = {r.id: r for r in result.indicators}
-        b.doc.add(
-            Heading(3, b.t("h_actions"), "actions"),
-            Table(
-                (
-                    Column(b.t("indicator"), "name"),
-                    Column(b.t("action"), "long"),
-                    Column(b.t("horizon"), "text"),
-                    Column(b.t("points"), "number"),
-                ),
-                tuple(
-                    (
-                        _name(indicators[s.indicator], lang),
-                        s.text.get(lang),
-                        horizon(s.horizon, lang),
-                        fmt(s.points, 2),
-                    )
-                    for s in steps
-                ),
-            ),
-        )
     if inputs.phases:
         rows = [(b.t("ph_now"), fmt(o.score), _band(o, lang), "")]
         for ph in inputs.phases:
@@ -544,6 +518,32 @@ def _summary(b: _B, result: Result, inputs: Inputs) -> None:
                     Column(b.t("gain"), "number"),
                 ),
                 tuple(rows),
+            ),
+        )
+    if inputs.figures:
+        b.doc.add(inputs.figures[0])
+    # top five actions, by their points
+    steps = sorted(inputs.steps, key=lambda s: -s.points)[:TOP_ACTIONS]
+    if steps:
+        indicators = {r.id: r for r in result.indicators}
+        b.doc.add(
+            Heading(3, b.t("h_actions"), "actions"),
+            Table(
+                (
+                    Column(b.t("indicator"), "name"),
+                    Column(b.t("action"), "long"),
+                    Column(b.t("horizon"), "text"),
+                    Column(b.t("points"), "number"),
+                ),
+                tuple(
+                    (
+                        _name(indicators[s.indicator], lang),
+                        s.text.get(lang),
+                        horizon(s.horizon, lang),
+                        fmt(s.points, 2),
+                    )
+                    for s in steps
+                ),
             ),
         )
 

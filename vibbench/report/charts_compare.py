@@ -28,7 +28,7 @@ def draw_grouped_bars(
 ) -> bytes:
     """The chart as SVG bytes. Names are drawn as plain text (never as mathematics), and a name
     that starts with ``_`` keeps its legend entry."""
-    from vibbench.report.charts import _render, plain
+    from vibbench.report.figures import plain, render
 
     all_series = [*series, reference]
     all_names = [plain(n) for n in (*names, ref_name)]
@@ -56,4 +56,5 @@ def draw_grouped_bars(
         # handles and labels given, not collected: matplotlib drops collected labels that start with "_"
         ax.legend(handles, all_names, fontsize="small", ncols=2, frameon=False)
 
-    return _render(draw, (max(6.0, 1.5 * len(groups) + 0.3 * n), 4.0))
+    svg, _, _ = render(draw, (max(6.0, 1.5 * len(groups) + 0.3 * n), 4.0))
+    return svg

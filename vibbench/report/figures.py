@@ -59,6 +59,19 @@ def title(name: str, lang: str) -> str:
     return _TEXT[name].get(lang)
 
 
+def plain(text: str) -> str:
+    """A label as plain text (see :func:`_safe`)."""
+    return _safe(text)
+
+
+def chart_files(result: Result, lang: str = "en") -> dict[str, bytes]:
+    """Every chart of the report as SVG, by name, in the report's order."""
+    return {c.name: c.svg for c in (pillars_chart(result, lang), dimensions_chart(result, lang))}
+
+
+CHARTS = ("pillars", "dimensions")
+
+
 def _safe(text: str) -> str:
     """A label as plain text: no control characters; a leading ``_`` kept (matplotlib hides such
     legend entries) by a zero-width space."""
@@ -225,7 +238,8 @@ def dimensions_chart(result: Result, lang: str, peers: dict[str, float] | None =
 def pillars_chart(result: Result, lang: str, peers: dict[str, float] | None = None) -> Chart:
     rows: list[tuple[str, NodeResult | None]] = [(f"{p.id} {p.name.get(lang)}", p) for p in result.pillars]
     svg, png, _ = render(
-        lambda fig: _bars(fig, rows, peers or {}, title("pillars", lang), lang), (7.0, 1.5 + 0.45 * len(rows))
+        lambda fig: _bars(fig, rows, peers or {}, title("pillars", lang), lang),
+        (7.0, 1.0 + 0.28 * len(rows)),
     )
     return Chart("pillars", title("pillars", lang), svg, png)
 

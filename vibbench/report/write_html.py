@@ -48,12 +48,16 @@ td.id {{ white-space: nowrap; }}
 td.long {{ width: 45%; }}
 tr.bold td {{ font-weight: bold; }}
 figure {{ margin: 0 0 4mm; }}
-figure svg {{ max-width: 100%; height: auto; }}
+figure svg {{ max-width: 100%; height: auto; max-height: 120mm; }}
+h1 + p + h2 ~ figure:first-of-type svg {{ max-height: 62mm; }}
 figcaption {{ font-size: 9pt; color: #555; }}
 .page-break {{ break-before: page; }}
 @page {{ size: A4 portrait; margin: 16mm 14mm; }}
 @media print {{
-  body {{ margin: 0; padding: 0; max-width: none; }}
+  body {{ margin: 0; padding: 0; max-width: none; font-size: 9.5pt; line-height: 1.4; }}
+  h2 {{ margin: 5mm 0 2mm; }}
+  h3 {{ margin: 3mm 0 1.5mm; }}
+  table {{ font-size: 8.5pt; margin-bottom: 3mm; }}
   thead {{ display: table-header-group; }}
   tr, figure {{ break-inside: avoid; page-break-inside: avoid; }}
   h2, h3 {{ break-after: avoid; }}
