@@ -12,8 +12,8 @@ from markdown_it import MarkdownIt
 
 from tests.report.fixtures import HOSTILE, mini_result
 from vibbench.errors import VibbenchError
-from vibbench.report.figures import CHARTS, chart_files, dimensions_chart, pillars_chart
 from vibbench.report.document import build_report, write_report
+from vibbench.report.figures import CHARTS, chart_files, dimensions_chart, pillars_chart
 from vibbench.scoring.result import Result
 from vibbench.workbook.model import Answer
 

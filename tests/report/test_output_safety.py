@@ -15,9 +15,9 @@ from tests.conftest import MINI_RUBRIC
 from tests.report.fixtures import mini_result
 from tests.report.test_charts import svg_texts
 from vibbench.report import csv_format, json_format, markdown_summary, table
-from vibbench.report.figures import chart_files
 from vibbench.report.charts_compare import draw_grouped_bars
 from vibbench.report.csv_format import safe_cell
+from vibbench.report.figures import chart_files
 from vibbench.rubric.loader import load_rubric
 from vibbench.scoring.engine import score
 from vibbench.scoring.result import Result
