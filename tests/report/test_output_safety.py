@@ -135,7 +135,7 @@ def test_csv_drops_controls() -> None:
     )
     text = csv_format.render(r)
     no_controls(text)
-    assert list(csv.reader(io.StringIO(text)))[1][3] == "bad[2Jname"
+    assert list(csv.reader(io.StringIO(text)))[1][5] == "bad[2Jname"  # the name column
 
 
 def test_json_drops_controls_from_name_and_path() -> None:

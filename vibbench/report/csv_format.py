@@ -1,4 +1,7 @@
-"""One row per indicator, safe to open in a spreadsheet (no formula injection)."""
+"""CSV for machines and for Excel (SPEC §7): one row per indicator, headers that are the JSON's
+key names, numbers unrounded, UTF-8 with a byte-order mark (without it, Excel on Chinese Windows
+reads the file as GBK and every Chinese name turns to mojibake), and no text a spreadsheet would
+run as a formula."""
 
 from __future__ import annotations
 
@@ -16,7 +19,26 @@ _DANGEROUS = (*_FORMULA, "\t", "\r", "|", *(";" + c for c in _FORMULA))
 before one, a pipe (DDE, ``|cmd``), and, for the locales whose list separator is ``;``, a ``;``
 followed by a formula character."""
 
-HEADER = ["pillar", "dimension", "id", "name", "answer", "score", "reference", "gap", "weight", "priority"]
+HEADER = [
+    "institution",
+    "year",
+    "pillar",
+    "dimension",
+    "id",
+    "name",
+    "type",
+    "answer",
+    "value",
+    "score",
+    "reference",
+    "gap",
+    "weight",
+    "priority",
+    "applies",
+]
+"""The JSON's key names (``institution`` and ``year``: the institution's, on every row)."""
+BOM = "\ufeff"
+"""Excel opens a CSV as UTF-8 only when it starts with the byte-order mark."""
 
 
 def safe_cell(value: Any) -> Any:
@@ -32,7 +54,9 @@ def safe_cell(value: Any) -> Any:
 
 
 def write_rows(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The CSV text, starting with the byte-order mark."""
     buf = io.StringIO()
+    buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
@@ -41,20 +65,26 @@ def write_rows(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def render(result: Result, lang: str = "en", top: int = 10) -> str:
+    a = result.assessment
     return write_rows(
         HEADER,
         (
             [
+                a.name,
+                a.year,
                 r.indicator.pillar,
                 r.indicator.dimension,
                 r.id,
                 r.indicator.name.get(lang),
+                r.indicator.type,
                 r.answer,
+                r.value,
                 r.score,
                 r.reference,
                 r.gap,
                 r.weight,
                 r.priority,
+                r.applies,
             ]
             for r in result.indicators
         ),
