@@ -559,7 +559,8 @@ def test_malformed_or_missing_stamp_is_none(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_template_round_trip(tmp_path: Path, mini_rubric: Rubric, lang: str) -> None:
-    template = pytest.importorskip("vibbench.workbook.template")
+    from vibbench.workbook import template
+
     wb = template.build_template(mini_rubric, lang, copies={"A.X.1": 2})
     ws = wb["Responses"]
     header = [c.value for c in ws[1]]
@@ -624,3 +625,20 @@ def test_reading_does_not_import_openpyxl(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --------------------------------------------------------------------------- bugs stay bugs
+
+
+def test_a_programming_error_is_not_called_a_damaged_workbook(tmp_path: Path) -> None:
+    path = book(tmp_path / "a.xlsx", [["A.X.1", 3]])
+    with pytest.raises(AttributeError):
+        read_assessment(path, "vib")  # type: ignore[arg-type]
+
+
+def test_problem_locations_are_typed(tmp_path: Path, mini_rubric: Rubric) -> None:
+    path = book(tmp_path / "a.xlsx", [["A.X.1", 9]])
+    with pytest.raises(WorkbookError) as info:
+        read(path, mini_rubric)
+    (problem,) = info.value.problems
+    assert (problem.where.file, problem.where.sheet, problem.where.cell) == (str(path), "Responses", "B2")

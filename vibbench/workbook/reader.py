@@ -34,6 +34,7 @@ import math
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -120,29 +121,27 @@ def read_assessment(path: str | os.PathLike[str], rubric: Rubric) -> Assessment:
     shown = os.fsdecode(path)
     try:
         return _Reader(shown, rubric).read()
-    except VibbenchError:
-        raise
     except limits.RefusedError as refused:
-        where = shown if refused.sheet is None else f"{shown}:{_sheet_ref(refused.sheet)}"
+        where = Where(shown) if refused.sheet is None else Where(shown, sheet=_sheet_ref(refused.sheet))
         raise WorkbookError.one(where, refused.what, refused.fix) from None
     except MemoryError:
         raise WorkbookError.one(
-            shown,
+            Where(shown),
             T("the workbook is too large to read in the memory available", "工作簿过大，可用内存不足以读取"),
             T("remove unrelated sheets and data, then save again", "请删除无关的工作表和数据后重新保存"),
         ) from None
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # calamine may panic (a BaseException) on odd bytes
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise WorkbookError.one(
-            shown,
-            T(
-                f"the workbook is damaged and cannot be read ({detail})",
-                f"工作簿已损坏，无法读取（{detail}）",
-            ),
-            _FIX_RESAVE,
-        ) from exc
+
+
+def _from_calamine(exc: BaseException) -> bool:
+    """True for what python-calamine raises on bytes it cannot read: its CalamineError family
+    (XmlError, ZipError, ...), the zip and decoding errors it lets through, and a Rust panic, which
+    pyo3 raises as ``PanicException`` (a BaseException subclass that cannot be imported by name).
+    Anything else is a bug of vibbench and is left to surface as one."""
+    from python_calamine import CalamineError
+
+    if isinstance(exc, CalamineError | zipfile.BadZipFile | UnicodeError | EOFError):
+        return True
+    return type(exc).__name__ == "PanicException"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -422,7 +421,9 @@ class _Reader:
 
         try:
             self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except Exception as exc:
+        except BaseException as exc:
+            if not _from_calamine(exc):
+                raise
             raise self._damaged(exc) from exc
         self.sheet_names: list[str] = list(self.book.sheet_names)
         try:
@@ -448,10 +449,9 @@ class _Reader:
         )
         return WorkbookError([Problem(Where(self.shown), what, _FIX_RESAVE)])
 
-    def _where(self, sheet: str, row: int | None = None, col: int | None = None) -> str:
-        if row is None or col is None:
-            return f"{self.shown}:{_sheet_ref(sheet)}"
-        return f"{self.shown}:{_sheet_ref(sheet)}!{_cell_name(row, col)}"
+    def _where(self, sheet: str, row: int | None = None, col: int | None = None) -> Where:
+        cell = None if row is None or col is None else _cell_name(row, col)
+        return Where(self.shown, sheet=_sheet_ref(sheet), cell=cell)
 
     # ----------------------------------------------------------------- sheets
 
@@ -481,10 +481,12 @@ class _Reader:
                 return
             first_col = int(start[1])
             rows = loaded.iter_rows()
-        except Exception as exc:
+            for r, values in enumerate(rows):
+                yield r, first_col, _without_controls(values)
+        except BaseException as exc:
+            if not _from_calamine(exc):
+                raise
             raise self._damaged(exc) from exc
-        for r, values in enumerate(rows):
-            yield r, first_col, _without_controls(values)
 
     def _sheet_with_header(
         self,
@@ -519,7 +521,7 @@ class _Reader:
                     ),
                 )
         raise WorkbookError.one(
-            self.shown,
+            Where(self.shown),
             T(
                 f"no sheet named Responses (回答, 答卷) and no sheet with an id column in its first {HEADER_ROWS} rows",
                 f"没有名为 Responses（回答、答卷）的工作表，也没有前 {HEADER_ROWS} 行含“编号”列的工作表",
