@@ -642,3 +642,16 @@ def test_problem_locations_are_typed(tmp_path: Path, mini_rubric: Rubric) -> Non
         read(path, mini_rubric)
     (problem,) = info.value.problems
     assert (problem.where.file, problem.where.sheet, problem.where.cell) == (str(path), "Responses", "B2")
+
+
+def test_a_file_name_cannot_drive_the_terminal(tmp_path: Path, mini_rubric: Rubric) -> None:
+    name = "\x1b]0;pwned\x07Inst\rok: all 2 workbooks read\nX\tY"
+    path = book(tmp_path / f"{name}.xlsx", [["A.X.1", 3]])
+    assessment = read(path, mini_rubric)
+    assert assessment.institution["name"] == "]0;pwnedInstok: all 2 workbooks read X Y"
+    bad = book(tmp_path / f"{name}-bad.xlsx", [["A.X.1", 9]])
+    with pytest.raises(WorkbookError) as info:
+        read(bad, mini_rubric)
+    shown = str(info.value.problems[0].where)
+    assert shown.endswith("]0;pwnedInstok: all 2 workbooks read X Y-bad.xlsx:Responses!B2")
+    assert not any(ch in shown for ch in "\x1b\x07\r\n\t")

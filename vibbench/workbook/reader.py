@@ -45,7 +45,7 @@ from vibbench.text import CONTROLS, T, Text
 from vibbench.workbook import limits
 from vibbench.workbook.model import Answer, Assessment, Notice, RubricStamp
 
-__all__ = ["read_assessment"]
+__all__ = ["read_assessment", "safe_name"]
 
 RESPONSES_SHEETS = ("responses", "回答", "答卷")
 INSTITUTION_SHEETS = ("institution", "机构")
@@ -87,6 +87,8 @@ _LABEL = re.compile(rf"([+-]?\d+(?:\.\d+)?)\s*(?:[{_DASHES}]\s*.*)?", re.DOTALL)
 _TOKEN_LABEL = re.compile(rf"(\S+?)\s*[{_DASHES}]\s*\S.*", re.DOTALL)
 _PLAIN_SHEET = re.compile(r"[\w.]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_NAME_CONTROLS: dict[int, str | None] = {**CONTROLS, ord("\n"): " ", ord("\t"): " "}
+"""For a file's path and name: :data:`CONTROLS`, and line breaks and tabs too (a name is one line)."""
 
 _FIX_RESAVE = T(
     "open it in Excel, WPS or LibreOffice and save it again as an Excel workbook (.xlsx)",
@@ -118,9 +120,10 @@ def read_assessment(path: str | os.PathLike[str], rubric: Rubric) -> Assessment:
     Raises :class:`WorkbookError` listing every problem found (never any other exception):
     each names the file and, when known, the sheet and cell (``a.xlsx:Responses!E14``).
     """
-    shown = os.fsdecode(path)
+    real = os.fsdecode(path)
+    shown = safe_name(real)
     try:
-        return _Reader(shown, rubric).read()
+        return _Reader(real, shown, rubric).read()
     except limits.RefusedError as refused:
         where = Where(shown) if refused.sheet is None else Where(shown, sheet=_sheet_ref(refused.sheet))
         raise WorkbookError.one(where, refused.what, refused.fix) from None
@@ -145,6 +148,13 @@ def _from_calamine(exc: BaseException) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def safe_name(text: str) -> str:
+    """A path or file name fit to print on one line: no escape sequences, carriage returns,
+    bidirectional overrides, line breaks or tabs (a file named ``\x1b]0;pwned\x07`` would set
+    the terminal's title; one with a line break could forge a line of output)."""
+    return text if text.isprintable() else text.translate(_NAME_CONTROLS)
 
 
 def _sheet_ref(name: str) -> str:
@@ -398,8 +408,11 @@ def _kind_name(ind: Indicator) -> Text:
 
 
 class _Reader:
-    def __init__(self, shown: str, rubric: Rubric) -> None:
+    def __init__(self, real: str, shown: str, rubric: Rubric) -> None:
+        self.real = real
+        """The path as given, to open the file."""
         self.shown = shown
+        """The path as printed and written (:func:`safe_name`)."""
         self.rubric = rubric
         self.problems = ProblemList()
         self.notices: list[Notice] = []
@@ -409,10 +422,10 @@ class _Reader:
     # ----------------------------------------------------------------- the whole file
 
     def read(self) -> Assessment:
-        data = limits.read_file(self.shown)
+        data = limits.read_file(self.real)
         digest = limits.sha256(data)
         if not data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-            raise limits.identify_non_zip(data, self.shown)
+            raise limits.identify_non_zip(data, self.real)
         self.container = limits.open_zip(data)
         self.parts = limits.sheet_parts(self.container)
         self.percent_styles = limits.percent_styles(self.container)
@@ -752,7 +765,7 @@ class _Reader:
                     out[key] = _display(value)
         if not out["name"]:
             out["name"] = _stem(self.shown)
-        return out
+        return {key: safe_name(value) for key, value in out.items()}
 
     # ----------------------------------------------------------------- _vibbench
 
