@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import re
 import stat
 import struct
 import zipfile
 import zlib
+from array import array
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +57,22 @@ MAX_CELLS = 5_000_000
 """Largest rectangle (first to last used row × first to last used column) a sheet may span."""
 MAX_ROW_ELEMENTS = 1_048_576
 """Excel's own row limit: a sheet with more ``<row>`` elements is not a real worksheet."""
+MAX_MERGES = 50_000
+"""Merged ranges in one sheet (an upper bound: every ``mergeCell`` tag counts). Calamine lists them
+all when it loads the sheet; 200,000 cost it about 90 MB, a real self-assessment has a few."""
+MAX_SHEETS = 1_000
+"""Sheets a workbook may list; a self-assessment has two or three."""
+MAX_TOTAL_CELLS = 2 * 5_000_000
+"""Cells (used rectangles) of all the sheets a read looks at, together."""
+MAX_SHARED_STRINGS = 1_000_000
+"""Entries of the shared-strings table: calamine holds each as its own string (about 60 bytes
+apiece before its text; 4 million took 300 MB)."""
+MAX_SHARED_TEXT = 32 * 1024 * 1024
+"""Bytes of the shared-strings part's entries (an upper bound of their text)."""
+MAX_SHARED_STRING = 1024 * 1024
+"""One shared string (Excel's cells hold at most 32,767 characters, about 128 KB)."""
+MAX_REFERENCED_TEXT = 32 * 1024 * 1024
+"""Shared-string text the cells of one sheet copy, counting each reference."""
 MAX_MEMBERS = 10_000
 """Parts in the zip; real workbooks have tens."""
 MAX_CENTRAL_DIRECTORY = 4 * 1024 * 1024
@@ -342,6 +360,8 @@ class Container:
     """Content of the small parts inflated so far: each is checked at open and read again later."""
     kept: int = 0
     """Bytes held in :attr:`contents` (at most ``_KEEP_TOTAL``, whatever the zip declares)."""
+    shared_targets: list[str] = field(default_factory=list)
+    """Shared-strings parts the workbook's relationships name (filled by :func:`sheet_parts`)."""
 
     def info(self, name: str) -> zipfile.ZipInfo | None:
         return self.infos.get(name.lower())
@@ -561,6 +581,14 @@ def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
+def _xl_path(target: str) -> str:
+    if target.startswith("/xl/"):
+        return target[1:]
+    if target.startswith("xl/"):
+        return target
+    return "xl/" + target
+
+
 def sheet_parts(container: Container) -> dict[str, str]:
     """Sheet name → zip part name, resolved the way calamine resolves it."""
     rels_info = container.info("xl/_rels/workbook.xml.rels")
@@ -573,6 +601,8 @@ def sheet_parts(container: Container) -> dict[str, str]:
     def on_rel(name: str, attrs: dict[str, str]) -> None:
         if _local(name) == "Relationship":
             targets[attrs.get("Id", "")] = attrs.get("Target", "")
+            if attrs.get("Type", "").endswith("/sharedStrings"):
+                container.shared_targets.append(_xl_path(attrs.get("Target", "")))
 
     def on_sheet(name: str, attrs: dict[str, str]) -> None:
         if _local(name) == "sheet":
@@ -591,14 +621,26 @@ def sheet_parts(container: Container) -> dict[str, str]:
             parser.Parse(raw, True)
         except expat.ExpatError as exc:
             raise _unreadable(f"{info.filename}: {exc}") from None
+    if len(sheets) > MAX_SHEETS:
+        raise RefusedError(
+            T(
+                f"the workbook has {len(sheets):,} sheets (the limit is {MAX_SHEETS:,})",
+                f"该工作簿有 {len(sheets):,} 个工作表（上限为 {MAX_SHEETS:,} 个）",
+            ),
+            T(
+                "keep the sheets of the self-assessment (Responses, Institution) and save again",
+                "请只保留自评所需的工作表（回答、机构）后重新保存",
+            ),
+        )
     parts: dict[str, str] = {}
+    owner: dict[str, str] = {}
     for name, target in sheets:
-        if target.startswith("/xl/"):
-            path = target[1:]
-        elif target.startswith("xl/"):
-            path = target
-        else:
-            path = "xl/" + target
+        path = _xl_path(target)
+        if path.lower() in owner and owner[path.lower()] != name:
+            # Excel gives every sheet its own part; many sheets on one large part would each
+            # be scanned and loaded again.
+            raise _crafted(f"sheets {owner[path.lower()][:40]!r} and {name[:40]!r} share the part {path}")
+        owner[path.lower()] = name
         parts.setdefault(name, path)
     return parts
 
@@ -877,6 +919,179 @@ _F_PREFIXED = re.compile(rb":f[\s/>]")
 _ERROR_TYPE = re.compile(rb"""t\s*=\s*["']e["']""")
 
 
+@dataclass
+class SharedStrings:
+    """Upper bounds of the byte length of each shared string (the span of its ``<si>`` element)."""
+
+    lengths: array[int]
+    longest: int = 0
+
+
+_SI_TAG = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
+
+
+def shared_strings(container: Container, targets: list[str]) -> SharedStrings:
+    """Measure the shared-strings table before calamine loads it: at most :data:`MAX_SHARED_STRINGS`
+    entries, :data:`MAX_SHARED_TEXT` bytes, none over :data:`MAX_SHARED_STRING`. ``targets`` are
+    the parts the workbook's relationships name (calamine also looks at xl/sharedStrings.xml)."""
+    out = SharedStrings(array("L"))
+    seen: set[str] = set()
+    for name in [*targets, "xl/sharedStrings.xml"]:
+        info = container.info(name)
+        if info is None or info.filename in seen:
+            continue
+        seen.add(info.filename)
+        lengths = out.lengths
+        last = -1  # offset of the <si> being measured
+        offset = 0  # offset of buf[0] in the part
+        total = 0
+        carry = b""
+        for chunk in itertools.chain(container.chunks(info), (b"",)):
+            buf = carry + chunk
+            cut = buf.rfind(b"<") if chunk else len(buf)
+            if len(buf) - cut > 256:  # text, not the start of a tag: nothing to carry
+                cut = len(buf)
+            for m in _SI_TAG.finditer(buf, 0, max(cut, 0)):
+                pos = offset + m.start()
+                if last >= 0:
+                    lengths.append(pos - last)
+                last = pos
+            if len(lengths) >= MAX_SHARED_STRINGS:  # with the one being measured, over the limit
+                raise _too_much_shared(
+                    T(
+                        f"more than {MAX_SHARED_STRINGS:,} shared strings",
+                        f"超过 {MAX_SHARED_STRINGS:,} 个共享字符串",
+                    )
+                )
+            offset += max(cut, 0)
+            carry = buf[max(cut, 0) :]
+            total += len(chunk)
+        if last >= 0:
+            lengths.append(total - last)
+        if sum(lengths) > MAX_SHARED_TEXT:
+            raise _too_much_shared(
+                T(
+                    f"shared strings of more than {_mb(MAX_SHARED_TEXT)}",
+                    f"超过 {_mb(MAX_SHARED_TEXT)} 的共享字符串",
+                )
+            )
+    out.longest = max(out.lengths, default=0)
+    if out.longest > MAX_SHARED_STRING:
+        raise _too_much_shared(
+            T(
+                f"a shared string of {_mb(out.longest)} (a cell holds at most 32,767 characters)",
+                f"大小为 {_mb(out.longest)} 的共享字符串（单元格最多容纳 32,767 个字符）",
+            )
+        )
+    return out
+
+
+def _too_much_shared(what: Text) -> RefusedError:
+    return RefusedError(
+        T(
+            f"the workbook holds {what.en}, far more than a self-assessment",
+            f"该工作簿包含{what.zh}，远超自评表所需",
+        ),
+        T(
+            "copy the self-assessment's sheets into a new workbook, or delete unrelated data, and save again",
+            "请将自评所需的工作表复制到新工作簿，或删除无关数据后重新保存",
+        ),
+    )
+
+
+_MERGE_TAG = re.compile(rb"mergeCell[\s/>]")
+_SHARED_TYPE = re.compile(rb"""t\s*=\s*["']s["']""")
+_SHARED_CELL = re.compile(rb"""<c\s[^>]*?\bt\s*=\s*["']s["'][^>]*>\s*<v>\s*([0-9]{1,10})\s*</v>""")
+_CARRY_LIMIT = 64 * 1024
+
+
+class _Tally:
+    """What a sheet makes calamine allocate beyond its cells, counted chunk by chunk as the part
+    streams past: its merged ranges (at most :data:`MAX_MERGES`) and the shared-string text its
+    cells copy (at most :data:`MAX_REFERENCED_TEXT`: calamine gives every cell its own copy, so
+    one long string referenced by many cells multiplies)."""
+
+    def __init__(self, sheet: str, shared: SharedStrings | None) -> None:
+        self.sheet = sheet
+        self.merges = 0
+        self.tail = b""
+        self.shared = shared if shared is not None and shared.lengths else None
+        self.text = 0
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        # A merge tag is 10 bytes: one cut between chunks starts in the previous chunk's last 9
+        # bytes, and none lies wholly within them, so nothing is counted twice or missed.
+        buf = self.tail + chunk
+        if b"mergeCell" in buf:
+            self.merges += len(_MERGE_TAG.findall(buf))
+            if self.merges > MAX_MERGES:
+                raise self._too_many_merges()
+        self.tail = buf[-9:]
+        if self.shared is not None:
+            buf = self.carry + chunk
+            cut = buf.rfind(b"<c")
+            if cut < 0 or len(buf) - cut > _CARRY_LIMIT:
+                cut = buf.rfind(b"<")  # a cut at a "<" never splits a tag
+            if cut < 0 or len(buf) - cut > _CARRY_LIMIT:
+                # Long text (or a giant tag): carry a little, so a t="s" cut in two is still seen
+                # (at worst counted twice, which only makes the bound larger).
+                self._references(buf)
+                self.carry = buf[-64:]
+                return
+            self._references(buf[:cut])
+            self.carry = buf[cut:]
+
+    def finish(self) -> None:
+        if self.shared is not None:
+            self._references(self.carry)
+            self.carry = b""
+
+    def _references(self, segment: bytes) -> None:
+        shared = self.shared
+        if shared is None or not (b"s'" in segment or b's"' in segment):
+            return
+        typed = len(_SHARED_TYPE.findall(segment))
+        if not typed:
+            return
+        lengths = shared.lengths
+        count = len(lengths)
+        found = 0
+        text = 0
+        for index in _SHARED_CELL.findall(segment):
+            i = int(index)
+            text += lengths[i] if i < count else shared.longest
+            found += 1
+        # A t="s" this search could not pair with its index (another prefix, another layout) may
+        # still be a shared-string cell: it counts as the longest string.
+        self.text += text + max(0, typed - found) * shared.longest
+        if self.text > MAX_REFERENCED_TEXT:
+            raise RefusedError(
+                T(
+                    f"the sheet's cells repeat more than {_mb(MAX_REFERENCED_TEXT)} of shared text",
+                    f"该工作表的单元格重复引用的共享文本超过 {_mb(MAX_REFERENCED_TEXT)}",
+                ),
+                T(
+                    "keep long texts (evidence, comments) short or in separate documents, and save again",
+                    "请精简较长的文字（佐证材料、备注），或将其放入单独的文件后重新保存",
+                ),
+                sheet=self.sheet,
+            )
+
+    def _too_many_merges(self) -> RefusedError:
+        return RefusedError(
+            T(
+                f"the sheet has more than {MAX_MERGES:,} merged cell ranges",
+                f"该工作表的合并单元格区域超过 {MAX_MERGES:,} 个",
+            ),
+            T(
+                "unmerge the cells that need no merging (Home › Merge & Center) and save again",
+                "请取消不必要的合并单元格（开始 › 合并后居中）后重新保存",
+            ),
+            sheet=self.sheet,
+        )
+
+
 def _has_error_type(xml: bytes) -> bool:
     """An error cell (``t="e"``) anywhere. The regular expression tries every ``t``; an ``e``
     followed by a quote, which any match contains, is looked for first by a plain byte search
@@ -997,6 +1212,17 @@ def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes | None]:
     yield None
 
 
+def _counted(chunks: Generator[bytes, None, None], tally: _Tally) -> Generator[bytes, None, None]:
+    """The chunks, each fed to ``tally`` first; ``tally`` is finished once the last has passed."""
+    try:
+        for chunk in chunks:
+            tally.feed(chunk)
+            yield chunk
+        tally.finish()
+    finally:
+        chunks.close()
+
+
 def scan_sheet(
     container: Container,
     part: str,
@@ -1005,6 +1231,7 @@ def scan_sheet(
     percent_styles: frozenset[int] = frozenset(),
     columns: frozenset[int] | None = None,
     max_rows: int = MAX_ROWS,
+    shared: SharedStrings | None = None,
 ) -> SheetScan:
     """Stream one worksheet part: enforce the row and area limits and, for ``columns``, collect
     formula cells without a cached value, error values and percent-formatted cells."""
@@ -1014,11 +1241,14 @@ def scan_sheet(
     if columns is None:
         if info.file_size <= FAST_SCAN_BYTES:
             xml = container.read(info)
+            tally = _Tally(sheet, shared)
+            tally.feed(xml)
+            tally.finish()
             quick = _stream_scan(iter((xml,)), percent_styles, max_rows, sheet) or _quick_scan(
                 xml, percent_styles, max_rows
             )
         else:
-            stream = container.chunks(info)
+            stream = _counted(container.chunks(info), _Tally(sheet, shared))
             try:
                 quick = _stream_scan(stream, percent_styles, max_rows, sheet)
             finally:
@@ -1030,7 +1260,7 @@ def scan_sheet(
     parser.StartElementHandler = scanner.start
     parser.EndElementHandler = scanner.end
     parser.buffer_text = True
-    chunks = container.chunks(info)
+    chunks = _counted(container.chunks(info), _Tally(sheet, shared))
     try:
         for chunk in chunks:
             parser.Parse(chunk, False)

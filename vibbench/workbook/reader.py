@@ -52,6 +52,8 @@ INSTITUTION_SHEETS = ("institution", "机构")
 STAMP_SHEET = "_vibbench"
 HEADER_ROWS = 20
 """The header row is looked for among this many rows at the top of the sheet."""
+HEADER_SHEETS = 50
+"""Without a sheet named Responses, the header is looked for in this many sheets at most."""
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "indicator_id", "indicator id", "指标编号", "编号"),
@@ -416,6 +418,8 @@ class _Reader:
         self.rubric = rubric
         self.problems = ProblemList()
         self.notices: list[Notice] = []
+        self.cells = 0
+        """Cells of the used rectangles of the sheets scanned so far (bounded by MAX_TOTAL_CELLS)."""
         self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
         """Merged ranges, ((top, left), (bottom, right)) 0-based, of the sheet read last."""
 
@@ -429,6 +433,7 @@ class _Reader:
         self.container = limits.open_zip(data)
         self.parts = limits.sheet_parts(self.container)
         self.percent_styles = limits.percent_styles(self.container)
+        self.shared = limits.shared_strings(self.container, self.container.shared_targets)
 
         from python_calamine import CalamineWorkbook
 
@@ -478,7 +483,25 @@ class _Reader:
         part = self.parts.get(sheet)
         if part is None:
             raise self._damaged(ValueError(f"sheet {sheet} has no part in the workbook"))
-        return limits.scan_sheet(self.container, part, sheet, percent_styles=self.percent_styles, **kwargs)
+        scan = limits.scan_sheet(
+            self.container, part, sheet, percent_styles=self.percent_styles, shared=self.shared, **kwargs
+        )
+        if "columns" not in kwargs:
+            # Every sheet looked at is loaded whole by calamine: one budget for all of them.
+            self.cells += scan.height * scan.width
+            if self.cells > limits.MAX_TOTAL_CELLS:
+                raise limits.RefusedError(
+                    T(
+                        f"the sheets read so far span more than {limits.MAX_TOTAL_CELLS:,} cells together",
+                        f"已读取的工作表合计超过 {limits.MAX_TOTAL_CELLS:,} 个单元格",
+                    ),
+                    T(
+                        "name the answers' sheet Responses (回答), and delete unrelated sheets and data",
+                        "请将答案所在工作表命名为 Responses（回答），并删除无关的工作表和数据",
+                    ),
+                    sheet=sheet,
+                )
+        return scan
 
     def _rows(self, sheet: str) -> Iterator[tuple[int, int, list[Any]]]:
         """(0-based row, 0-based column of the list's first item, values) for each row of the sheet.
@@ -512,6 +535,7 @@ class _Reader:
         else:
             skip = (*INSTITUTION_SHEETS, STAMP_SHEET)
             candidates = [n for n in self.sheet_names if _norm(n).casefold() not in skip and n in self.parts]
+            candidates = candidates[:HEADER_SHEETS]
         for sheet in candidates:
             scan = self._scan(sheet)
             rows = self._rows(sheet)
@@ -536,8 +560,10 @@ class _Reader:
         raise WorkbookError.one(
             Where(self.shown),
             T(
-                f"no sheet named Responses (回答, 答卷) and no sheet with an id column in its first {HEADER_ROWS} rows",
-                f"没有名为 Responses（回答、答卷）的工作表，也没有前 {HEADER_ROWS} 行含“编号”列的工作表",
+                f"no sheet named Responses (回答, 答卷) and no sheet with an id column in its first {HEADER_ROWS} rows"
+                f" (the first {HEADER_SHEETS} sheets are looked at)",
+                f"没有名为 Responses（回答、答卷）的工作表，也没有前 {HEADER_ROWS} 行含“编号”列的工作表"
+                f"（只查看前 {HEADER_SHEETS} 个工作表）",
             ),
             T(
                 "fill in the workbook made by `vibbench template`, or add a sheet Responses with the columns "
@@ -580,12 +606,7 @@ class _Reader:
         removed_seen: set[str] = set()
         # An id typed once in cells merged down over several rows (one row per respondent)
         # belongs to every row of the merge: calamine gives it to the first row only.
-        merged_ids = {
-            row: top
-            for (top, left), (bottom, right) in self.merged
-            if left <= id_col <= right and top < bottom
-            for row in range(top + 1, min(bottom, first.rows) + 1)
-        }
+        merged_ids = _merged_down(self.merged, id_col, first.rows)
         tops = set(merged_ids.values())
         top_ids: dict[int, Any] = {}
         for r, first_col, values in rows:
@@ -788,6 +809,29 @@ class _Reader:
         prefix = "fingerprint:"
         fingerprints = {k[len(prefix) :].strip(): v for k, v in pairs.items() if k.startswith(prefix) and v}
         return RubricStamp(id=ident, version=version, hash=digest, fingerprints=fingerprints)
+
+
+def _merged_down(
+    merged: list[tuple[tuple[int, int], tuple[int, int]]], col: int, rows: int
+) -> dict[int, int]:
+    """Row → top row of the merge over column ``col`` that covers it, for rows below a merge's top.
+
+    Bounded by the rows read, whatever the sheet declares: ranges are de-duplicated, clipped to
+    the ``rows`` used, and a range that overlaps one kept before it (Excel never writes such) is
+    ignored, so the kept ranges are disjoint and the map holds at most ``rows`` entries.
+    10,000 copies of ``A40:A100000`` cost one range, not a billion rows.
+    """
+    spans = sorted(
+        {(top, min(bottom, rows - 1)) for (top, left), (bottom, right) in merged if left <= col <= right}
+    )
+    out: dict[int, int] = {}
+    reach = -1
+    for top, bottom in spans:
+        if top <= reach or top >= bottom:
+            continue  # overlaps a kept range, or covers no row below its top
+        out.update(dict.fromkeys(range(top + 1, bottom + 1), top))
+        reach = bottom
+    return out
 
 
 def _header_roles(values: list[Any], first_col: int) -> dict[str, int]:
