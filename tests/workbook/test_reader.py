@@ -655,3 +655,24 @@ def test_a_file_name_cannot_drive_the_terminal(tmp_path: Path, mini_rubric: Rubr
     shown = str(info.value.problems[0].where)
     assert shown.endswith("]0;pwnedInstok: all 2 workbooks read X Y-bad.xlsx:Responses!B2")
     assert not any(ch in shown for ch in "\x1b\x07\r\n\t")
+
+
+def test_an_answer_from_another_workbook_is_warned_about(tmp_path: Path, mini_rubric: Rubric) -> None:
+    rows = [
+        row(1, cell("A1", "id"), cell("B1", "answer")),
+        row(2, cell("A2", "A.X.1"), cell("B2", 3, formula="[1]Sheet1!A1")),
+        row(3, cell("A3", "A.Y.1"), cell("B3", 6, formula="'[Budget.xlsx]Staff'!C4*2")),
+        row(4, cell("A4", "B.Z.2"), cell("B4", 12, formula="SUM(Table1[Count])+A1")),
+    ]
+    path = tmp_path / "linked.xlsx"
+    path.write_bytes(raw_book([("Responses", sheet_xml(rows))]))
+    assessment = read(path, mini_rubric)
+    assert [a.value for a in assessment.answers] == [3.0, 6.0, 12.0]  # a warning, not an error
+    linked = [n for n in assessment.notices if n.code == "external_link"]
+    assert [
+        (n.indicator, "Responses!B2" in n.message.en or "Responses!B3" in n.message.en) for n in linked
+    ] == [
+        ("A.X.1", True),
+        ("A.Y.1", True),
+    ]
+    assert all(n.message.zh for n in linked)

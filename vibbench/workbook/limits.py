@@ -728,6 +728,8 @@ class SheetScan:
     """(row, column) → error value such as ``#DIV/0!`` (only in the columns asked)."""
     percent: set[tuple[int, int]] = field(default_factory=set)
     """(row, column) of cells with a percent number format (only in the columns asked)."""
+    external: set[tuple[int, int]] = field(default_factory=set)
+    """(row, column) of formula cells that refer to another workbook (only in the columns asked)."""
 
 
 def _too_many_rows(max_rows: int, rows: int, sheet: str) -> RefusedError:
@@ -742,6 +744,12 @@ def _too_many_rows(max_rows: int, rows: int, sheet: str) -> RefusedError:
         ),
         sheet=sheet,
     )
+
+
+_EXTERNAL_REF = re.compile(r"\[[^\]\[]+\][^!()\[\],;+*/=<>&^-]*!|\[[0-9]+\]")
+"""A reference to another workbook in a formula: ``[1]Sheet1!A1`` (an external link by number),
+``'[Budget.xlsx]Sheet1'!A1`` or ``[1]!Name``. Structured table references (``Table1[Column]``)
+have no ``!`` after the bracket and no number inside it."""
 
 
 class _Scanner:
@@ -779,6 +787,8 @@ class _Scanner:
         self.style = -1
         self.watch = False
         self.text: list[str] = []
+        self.watch_formula = False
+        self.formula_text: list[str] = []
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if ":" in name:
@@ -826,6 +836,14 @@ class _Scanner:
                 self.parser.CharacterDataHandler = self.on_text
         elif name == "f":
             self.formula = True
+            if self.columns is not None and self.pos[1] in self.columns:
+                self.watch_formula = True
+                self.formula_text = []
+                self.parser.CharacterDataHandler = self.on_formula
+
+    def on_formula(self, data: str) -> None:
+        if sum(map(len, self.formula_text)) < 4096:
+            self.formula_text.append(data)
 
     def on_text(self, data: str) -> None:
         if sum(map(len, self.text)) < 64:
@@ -846,6 +864,9 @@ class _Scanner:
         elif name == "v":
             if self.watch:
                 self.parser.CharacterDataHandler = None
+        elif name == "f":
+            if self.watch_formula:
+                self.parser.CharacterDataHandler = None
         elif name == "sheetData":
             self.in_data = False
             self.done = True
@@ -856,6 +877,10 @@ class _Scanner:
         row, col = self.pos
         text = "".join(self.text).strip() if self.watch else ""
         self.watch = False
+        if self.watch_formula:
+            self.watch_formula = False
+            if _EXTERNAL_REF.search("".join(self.formula_text)):
+                self.out.external.add(self.pos)
         if self.formula:
             out.has_formula = True
         if self.kind == "e":

@@ -600,7 +600,7 @@ class _Reader:
         ref = _sheet_ref(sheet)
         answer_at = f"{ref}!{_col_letters(answer_col)}"
         # The scan's findings are looked up per cell only when it found something.
-        flagged = bool(detail.uncached or detail.errors or detail.percent)
+        flagged = bool(detail.uncached or detail.errors or detail.percent or detail.external)
         answers: list[Answer] = []
         seen: dict[tuple[str, str | None], str] = {}
         removed_seen: set[str] = set()
@@ -710,6 +710,18 @@ class _Reader:
                 )
                 continue
             seen[key] = cell
+            if flagged and (r, answer_col) in detail.external:
+                self.notices.append(
+                    Notice(
+                        "external_link",
+                        T(
+                            f"{ident}: the answer in {cell} is a formula that refers to another workbook; the "
+                            "value read is the one saved with this file, which may be out of date",
+                            f"{ident}：{cell} 中的回答是引用其他工作簿的公式；读取的是本文件保存时的值，可能已过时",
+                        ),
+                        ident,
+                    )
+                )
             answers.append(
                 Answer(
                     indicator=ident,
