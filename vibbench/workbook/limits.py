@@ -362,9 +362,11 @@ class Container:
     """Bytes held in :attr:`contents` (at most ``_KEEP_TOTAL``, whatever the zip declares)."""
     shared_targets: list[str] = field(default_factory=list)
     """Shared-strings parts the workbook's relationships name (filled by :func:`sheet_parts`)."""
+    styles_targets: list[str] = field(default_factory=list)
+    """Styles parts the workbook's relationships name (filled by :func:`sheet_parts`)."""
 
     def info(self, name: str) -> zipfile.ZipInfo | None:
-        return self.infos.get(name.lower())
+        return self.infos.get(part_key(name))
 
     def chunks(self, info: zipfile.ZipInfo) -> Generator[bytes, None, None]:
         """The part's content in chunks; raises :class:`RefusedError` if it is not what it declares."""
@@ -502,13 +504,13 @@ def open_zip(data: bytes) -> Container:
         )
     by_name: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
-        key = info.filename.lower()
+        key = part_key(info.filename)
         if key in by_name:
             raise _crafted(f"two parts are named {info.filename}")
         by_name[key] = info
     container = Container(data, by_name)
     if container.info("xl/workbook.xml") is None:
-        raise _not_a_workbook(container)
+        raise _main_part_elsewhere(container) or _not_a_workbook(container)
     for info in infos:
         if info.flag_bits & 0x1:
             raise RefusedError(
@@ -527,10 +529,45 @@ def open_zip(data: bytes) -> Container:
     # worksheets are checked one by one, when they are scanned. Parts that nothing reads
     # (UNREAD_PARTS) are left alone: their declared sizes passed the checks above.
     for info in infos:
-        name = info.filename.lower()
+        name = part_key(info.filename)
         if not name.startswith(("xl/worksheets/", *UNREAD_PARTS)):
             container.verify(info)
     return container
+
+
+def part_key(name: str) -> str:
+    """How a part is looked up, as calamine looks it up: case aside, and with the backslashes some
+    exporters write (``xl\\workbook.xml``) read as slashes."""
+    return name.replace("\\", "/").lower()
+
+
+_OFFICE_DOCUMENT = re.compile(
+    rb"""<(?:[\w.-]+:)?Relationship\b(?=[^>]*\bType\s*=\s*["'][^"']*/officeDocument["'])[^>]*"""
+    rb"""\bTarget\s*=\s*["']([^"']*)["']"""
+)
+
+
+def _main_part_elsewhere(container: Container) -> RefusedError | None:
+    """A valid package whose workbook part is not ``xl/workbook.xml`` (found through
+    ``_rels/.rels``): OOXML allows it, but calamine finds a workbook only there."""
+    rels = container.info("_rels/.rels")
+    if rels is None or rels.file_size > 64 * 1024:
+        return None
+    m = _OFFICE_DOCUMENT.search(container.read(rels))
+    if m is None:
+        return None
+    target = m.group(1).decode("utf-8", "replace").lstrip("/")
+    info = container.info(target)
+    if info is None or not target.lower().endswith(".xml"):
+        return None
+    return RefusedError(
+        T(
+            f"the workbook's main part is {target[:80]}, not xl/workbook.xml where the spreadsheet reader "
+            "(calamine) looks for it",
+            f"工作簿的主体部分位于 {target[:80]}，而非表格读取组件（calamine）所查找的 xl/workbook.xml",
+        ),
+        _FIX_RESAVE,
+    )
 
 
 def _not_a_workbook(container: Container) -> RefusedError:
@@ -582,11 +619,11 @@ def _local(name: str) -> str:
 
 
 def _xl_path(target: str) -> str:
-    if target.startswith("/xl/"):
-        return target[1:]
-    if target.startswith("xl/"):
-        return target
-    return "xl/" + target
+    """The part a relationship of xl/workbook.xml names, resolved as calamine resolves it: an
+    absolute target from the package's root, any other under ``xl/`` (calamine does not resolve
+    ``..``: such a sheet is missing for it, and so for this scan)."""
+    target = target.replace("\\", "/")
+    return target[1:] if target.startswith("/") else "xl/" + target
 
 
 def sheet_parts(container: Container) -> dict[str, str]:
@@ -601,12 +638,16 @@ def sheet_parts(container: Container) -> dict[str, str]:
     def on_rel(name: str, attrs: dict[str, str]) -> None:
         if _local(name) == "Relationship":
             targets[attrs.get("Id", "")] = attrs.get("Target", "")
-            if attrs.get("Type", "").endswith("/sharedStrings"):
+            kind = attrs.get("Type", "").rpartition("/")[2]
+            if kind == "sharedStrings":
                 container.shared_targets.append(_xl_path(attrs.get("Target", "")))
+            elif kind == "styles":
+                container.styles_targets.append(_xl_path(attrs.get("Target", "")))
 
     def on_sheet(name: str, attrs: dict[str, str]) -> None:
         if _local(name) == "sheet":
-            rid = attrs.get("r:id", attrs.get("relationships:id"))
+            # r:id, whatever the prefix the relationships namespace is given
+            rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
             sheets.append((attrs.get("name", ""), "" if rid is None else targets.get(rid, "")))
 
     for info, handler in ((rels_info, on_rel), (book_info, on_sheet)):
@@ -647,7 +688,9 @@ def sheet_parts(container: Container) -> dict[str, str]:
 
 def percent_styles(container: Container) -> frozenset[int]:
     """Indices of the cell formats (``s`` attribute) whose number format shows a percentage."""
-    info = container.info("xl/styles.xml")
+    info = next(
+        (i for i in map(container.info, [*container.styles_targets, "xl/styles.xml"]) if i is not None), None
+    )
     if info is None:
         return frozenset()
     raw = container.read(info)
