@@ -239,3 +239,31 @@ def test_shared_string_references_are_counted_across_chunks(cut: int) -> None:
         tally.feed(part[pos : pos + cut])
     tally.finish()
     assert 20 * 10 + 20 * 1000 <= tally.text <= 40 * 1000
+
+
+# --------------------------------------------------------------------------- parts streamed by zipfile
+
+
+def test_a_part_longer_than_declared_is_caught_even_with_a_matching_checksum() -> None:
+    """zipfile stops a part at its declared size; a crafted part whose checksum matches those
+    first bytes would pass unnoticed, so the stream is checked for more."""
+    import struct
+    import zlib
+
+    from tests.workbook._build_workbooks import understate_size
+
+    big = b"<sst xmlns='x'>" + b"<si><t>aaaaaaaaaa</t></si>" * 100_000 + b"</sst>"
+    data = raw_book([("Responses", answers_xml())], extra={"xl/sharedStrings.xml": big})
+    buf = bytearray(understate_size(data, "xl/sharedStrings.xml", 1000))
+    crc = zlib.crc32(big[:1000])
+    pos = 0
+    while (pos := buf.find(b"PK\x01\x02", pos)) >= 0:
+        (name_len,) = struct.unpack_from("<H", buf, pos + 28)
+        if bytes(buf[pos + 46 : pos + 46 + name_len]) == b"xl/sharedStrings.xml":
+            struct.pack_into("<I", buf, pos + 16, crc)
+            (offset,) = struct.unpack_from("<I", buf, pos + 42)
+            struct.pack_into("<I", buf, offset + 14, crc)
+        pos += 4
+    with pytest.raises(limits.RefusedError) as info:
+        limits.open_zip(bytes(buf))
+    assert "holds more than the 1000 bytes it declares" in info.value.what.en

@@ -360,6 +360,8 @@ class Container:
     """Content of the small parts inflated so far: each is checked at open and read again later."""
     kept: int = 0
     """Bytes held in :attr:`contents` (at most ``_KEEP_TOTAL``, whatever the zip declares)."""
+    archive: zipfile.ZipFile | None = None
+    """The zip, opened once for streaming parts."""
     shared_targets: list[str] = field(default_factory=list)
     """Shared-strings parts the workbook's relationships name (filled by :func:`sheet_parts`)."""
     styles_targets: list[str] = field(default_factory=list)
@@ -369,56 +371,35 @@ class Container:
         return self.infos.get(part_key(name))
 
     def chunks(self, info: zipfile.ZipInfo) -> Generator[bytes, None, None]:
-        """The part's content in chunks; raises :class:`RefusedError` if it is not what it declares."""
-        data = self.data
-        start = info.header_offset
-        if start < 0 or start + 30 > len(data) or data[start : start + 4] != b"PK\x03\x04":
-            raise _damaged(f"part {info.filename} is missing")
-        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
-        begin = start + 30 + name_len + extra_len
-        end = begin + info.compress_size
-        if end > len(data):
-            raise _damaged(f"part {info.filename} is cut short")
-        crc = 0
+        """The part's content in chunks; raises :class:`RefusedError` if it is not what it declares.
+
+        :meth:`zipfile.ZipFile.open` does the checking: it reads no more than the declared
+        compressed size, inflates no more than the declared size, and compares the checksum at
+        the end (a part that inflates to more than it declares fails it)."""
+        if self.archive is None:
+            self.archive = zipfile.ZipFile(io.BytesIO(self.data))
         total = 0
-        if info.compress_type == zipfile.ZIP_STORED:
-            if info.compress_size != info.file_size:
-                raise _crafted(f"part {info.filename} declares two different sizes")
-            for pos in range(begin, end, _CHUNK):
-                chunk = data[pos : min(end, pos + _CHUNK)]
-                crc = zlib.crc32(chunk, crc)
-                yield chunk
-            total = info.file_size
-        else:
-            inflater = zlib.decompressobj(-15)
-            pos = begin
-            pending = b""
-            while True:
-                if not pending:
-                    if pos >= end or inflater.eof:
-                        break
-                    pending = data[pos : min(end, pos + _CHUNK)]
-                    pos += len(pending)
-                try:
-                    chunk = inflater.decompress(pending, _CHUNK)
-                except zlib.error as exc:
-                    raise _damaged(f"part {info.filename}: {exc}") from None
-                pending = inflater.unconsumed_tail
-                if inflater.eof:
-                    pending = b""
-                if not chunk:
-                    continue
-                total += len(chunk)
-                if total > info.file_size:
+        try:
+            with self.archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    total += len(chunk)
+                    yield chunk
+                # ZipExtFile stops at the declared size: a part that inflates to more fails its
+                # checksum only if its first bytes differ, so look for a byte more.
+                if stream._decompressor is not None and not getattr(stream._decompressor, "eof", True):  # type: ignore[attr-defined]
                     raise _crafted(
                         f"part {info.filename} holds more than the {info.file_size} bytes it declares"
                     )
-                crc = zlib.crc32(chunk, crc)
-                yield chunk
-            if not inflater.eof:
-                raise _damaged(f"part {info.filename} is cut short")
-        if total != info.file_size or crc != info.CRC:
-            raise _damaged(f"part {info.filename} fails its checksum")
+        except zipfile.BadZipFile as exc:
+            if "CRC" in str(exc):
+                raise _crafted(f"part {info.filename} fails its checksum") from None
+            raise _damaged(f"part {info.filename}: {exc}") from None
+        except (zlib.error, EOFError) as exc:
+            raise _damaged(f"part {info.filename}: {exc or 'cut short'}") from None
+        except NotImplementedError as exc:
+            raise _unreadable(f"part {info.filename}: {exc}") from None
+        if total != info.file_size:
+            raise _damaged(f"part {info.filename} is cut short")
         self.verified.add(info.filename)
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
