@@ -11,6 +11,7 @@ import json
 import random
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -18,7 +19,9 @@ import pytest
 
 from tests.conftest import MINI_RUBRIC, ROOT
 from tests.workbook._build_workbooks import cell, raw_book, responses_xml, row, sheet_xml
-from vibbench.workbook import limits
+from vibbench.workbook import limits, sheetscan
+from vibbench.workbook.container import open_zip
+from vibbench.workbook.parts import SharedStrings
 
 SECONDS = 10.0
 MEGABYTES = 150.0
@@ -116,10 +119,10 @@ def test_too_many_merges_are_refused(tmp_path: Path) -> None:
 
 
 def test_merges_cut_between_chunks_are_counted() -> None:
-    tally = limits._Tally("S", None)
+    tally = sheetscan._Tally("S", None)
     text = b'<mergeCell ref="A1:A2"/>' * 7
     for i in range(len(text)):  # every way to cut the part in two
-        tally = limits._Tally("S", None)
+        tally = sheetscan._Tally("S", None)
         tally.feed(text[:i])
         tally.feed(text[i:])
         tally.finish()
@@ -232,9 +235,9 @@ def test_too_many_shared_strings_are_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cut", [1, 7, 100, 4096])
 def test_shared_string_references_are_counted_across_chunks(cut: int) -> None:
-    shared = limits.SharedStrings(limits.array("L", [10, 1000]), longest=1000)
+    shared = SharedStrings(array("L", [10, 1000]), longest=1000)
     part = b"".join(b'<c r="D%d" t="s"><v>%d</v></c>' % (i, i % 2) for i in range(1, 41))
-    tally = limits._Tally("S", shared)
+    tally = sheetscan._Tally("S", shared)
     for pos in range(0, len(part), cut):
         tally.feed(part[pos : pos + cut])
     tally.finish()
@@ -265,5 +268,5 @@ def test_a_part_longer_than_declared_is_caught_even_with_a_matching_checksum() -
             struct.pack_into("<I", buf, offset + 14, crc)
         pos += 4
     with pytest.raises(limits.RefusedError) as info:
-        limits.open_zip(bytes(buf))
+        open_zip(bytes(buf))
     assert "holds more than the 1000 bytes it declares" in info.value.what.en

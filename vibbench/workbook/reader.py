@@ -2,7 +2,7 @@
 
 Values come from calamine (fast, Rust); what calamine does not say — which cells hold a
 formula without a cached value, an error value or a percent number format — comes from a
-streaming pass over the sheet's XML that :mod:`vibbench.workbook.limits` makes anyway to
+streaming pass over the sheet's XML that :mod:`vibbench.workbook.sheetscan` makes anyway to
 enforce the size limits before calamine allocates anything. openpyxl is never imported.
 
 Every problem of a workbook is collected and raised together as one :class:`WorkbookError`;
@@ -43,7 +43,11 @@ from vibbench.errors import Problem, ProblemList, VibbenchError, Where, Workbook
 from vibbench.rubric.model import Indicator, Rubric
 from vibbench.text import CONTROLS, T, Text
 from vibbench.workbook import limits
+from vibbench.workbook.container import open_zip
 from vibbench.workbook.model import Answer, Assessment, Notice, RubricStamp
+from vibbench.workbook.parts import percent_styles, shared_strings, sheet_parts
+from vibbench.workbook.sheetscan import SheetScan, scan_sheet
+from vibbench.workbook.sniff import ZIP_MAGICS, identify_non_zip, read_file, sha256
 
 __all__ = ["read_assessment", "safe_name"]
 
@@ -426,14 +430,14 @@ class _Reader:
     # ----------------------------------------------------------------- the whole file
 
     def read(self) -> Assessment:
-        data = limits.read_file(self.real)
-        digest = limits.sha256(data)
-        if not data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-            raise limits.identify_non_zip(data, self.real)
-        self.container = limits.open_zip(data)
-        self.parts = limits.sheet_parts(self.container)
-        self.percent_styles = limits.percent_styles(self.container)
-        self.shared = limits.shared_strings(self.container, self.container.shared_targets)
+        data = read_file(self.real)
+        digest = sha256(data)
+        if not data.startswith(ZIP_MAGICS):
+            raise identify_non_zip(data, self.real)
+        self.container = open_zip(data)
+        self.parts = sheet_parts(self.container)
+        self.percent_styles = percent_styles(self.container)
+        self.shared = shared_strings(self.container, self.container.shared_targets)
 
         from python_calamine import CalamineWorkbook
 
@@ -479,11 +483,11 @@ class _Reader:
                 return name
         return None
 
-    def _scan(self, sheet: str, **kwargs: Any) -> limits.SheetScan:
+    def _scan(self, sheet: str, **kwargs: Any) -> SheetScan:
         part = self.parts.get(sheet)
         if part is None:
             raise self._damaged(ValueError(f"sheet {sheet} has no part in the workbook"))
-        scan = limits.scan_sheet(
+        scan = scan_sheet(
             self.container, part, sheet, percent_styles=self.percent_styles, shared=self.shared, **kwargs
         )
         if "columns" not in kwargs:
@@ -526,7 +530,7 @@ class _Reader:
 
     def _sheet_with_header(
         self,
-    ) -> tuple[str, limits.SheetScan, int, dict[str, int], Iterator[tuple[int, int, list[Any]]]]:
+    ) -> tuple[str, SheetScan, int, dict[str, int], Iterator[tuple[int, int, list[Any]]]]:
         """The Responses sheet (by name, else the first sheet with a header row), its scan, its
         header row, the column of each role, and the rows below the header still to be read."""
         named = self._find(RESPONSES_SHEETS)
@@ -592,7 +596,7 @@ class _Reader:
         evidence_col, comment_col = roles.get("evidence", -1), roles.get("comment", -1)
         respondent_col = roles.get("respondent")
         watched = {id_col, answer_col} | ({respondent_col} if respondent_col is not None else set())
-        detail = limits.SheetScan()
+        detail = SheetScan()
         if first.has_formula or first.has_error or first.has_percent:
             detail = self._scan(sheet, columns=frozenset(watched))
 
