@@ -676,3 +676,34 @@ def test_an_answer_from_another_workbook_is_warned_about(tmp_path: Path, mini_ru
         ("A.Y.1", True),
     ]
     assert all(n.message.zh for n in linked)
+
+
+def test_a_file_changed_while_it_is_read_is_refused(
+    tmp_path: Path, mini_rubric: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calamine reads the file from its path, after the checks: it must be the file checked."""
+    import os
+
+    from vibbench.workbook import reader
+
+    path = book(tmp_path / "a.xlsx", [["A.X.1", 3]])
+    checked = reader.shared_strings
+
+    def then_saved_again(*args: Any) -> Any:
+        out = checked(*args)
+        path.write_bytes(path.read_bytes())  # saved again by another program
+        os.utime(path, ns=(1, 1))
+        return out
+
+    monkeypatch.setattr(reader, "shared_strings", then_saved_again)
+    assert "changed while it was being read" in " ".join(problems(path, mini_rubric).values())
+
+
+def test_a_file_name_that_is_not_utf8_is_read(tmp_path: Path, mini_rubric: Rubric) -> None:
+    import os
+
+    path = book(tmp_path / "a.xlsx", [["A.X.1", 3]])
+    odd = os.path.join(os.fsencode(tmp_path), b"\xff\xfe.xlsx")
+    os.rename(path, odd)
+    assessment = read_assessment(odd.decode("utf-8", "surrogateescape"), mini_rubric)
+    assert [a.value for a in assessment.answers] == [3.0]

@@ -143,12 +143,12 @@ def read_assessment(path: str | os.PathLike[str], rubric: Rubric) -> Assessment:
 
 def _from_calamine(exc: BaseException) -> bool:
     """True for what python-calamine raises on bytes it cannot read: its CalamineError family
-    (XmlError, ZipError, ...), the zip and decoding errors it lets through, and a Rust panic, which
+    (XmlError, ZipError, ...), the zip, decoding and I/O errors it lets through, and a Rust panic, which
     pyo3 raises as ``PanicException`` (a BaseException subclass that cannot be imported by name).
     Anything else is a bug of vibbench and is left to surface as one."""
     from python_calamine import CalamineError
 
-    if isinstance(exc, CalamineError | zipfile.BadZipFile | UnicodeError | EOFError):
+    if isinstance(exc, CalamineError | zipfile.BadZipFile | UnicodeError | EOFError | OSError):
         return True
     return type(exc).__name__ == "PanicException"
 
@@ -430,6 +430,7 @@ class _Reader:
     # ----------------------------------------------------------------- the whole file
 
     def read(self) -> Assessment:
+        before = _identity(self.real)
         data = read_file(self.real)
         digest = sha256(data)
         if not data.startswith(ZIP_MAGICS):
@@ -441,8 +442,15 @@ class _Reader:
 
         from python_calamine import CalamineWorkbook
 
+        # Calamine reads the file itself: handed the bytes (from_filelike) it keeps two more
+        # copies of them (a 45 MB workbook peaked at 190 MB; from the path, at 60 MB). The file
+        # must then be the one checked above: same inode, size and modification time before the
+        # checks and after calamine is done.
         try:
-            self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            if _utf8_path(self.real):
+                self.book = CalamineWorkbook.from_path(self.real)
+            else:  # a name calamine cannot take (bytes that are not UTF-8): the bytes read
+                self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except BaseException as exc:
             if not _from_calamine(exc):
                 raise
@@ -454,6 +462,15 @@ class _Reader:
             stamp = self._stamp()
         finally:
             self.book.close()
+        if _identity(self.real) != before:
+            raise WorkbookError.one(
+                Where(self.shown),
+                T("the file changed while it was being read", "读取过程中文件发生了变化"),
+                T(
+                    "wait until the file is saved, then run the command again",
+                    "请待文件保存完毕后重新运行命令",
+                ),
+            )
         self.problems.raise_if_any(WorkbookError)
         return Assessment(
             path=self.shown,
@@ -866,6 +883,23 @@ def _header_roles(values: list[Any], first_col: int) -> dict[str, int]:
         if role is not None and role not in roles:
             roles[role] = first_col + j
     return roles
+
+
+def _utf8_path(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _identity(path: str) -> tuple[int, ...] | None:
+    """What tells one version of a file from another: device, inode, size, modification time."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _stem(path: str) -> str:
