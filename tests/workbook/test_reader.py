@@ -565,7 +565,8 @@ def test_malformed_or_missing_stamp_is_none(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_template_round_trip(tmp_path: Path, mini_rubric: Rubric, lang: str) -> None:
-    template = pytest.importorskip("vibbench.workbook.template")
+    from vibbench.workbook import template
+
     wb = template.build_template(mini_rubric, lang, copies={"A.X.1": 2})
     ws = wb["Responses"]
     header = [c.value for c in ws[1]]
@@ -630,3 +631,85 @@ def test_reading_does_not_import_openpyxl(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --------------------------------------------------------------------------- bugs stay bugs
+
+
+def test_a_programming_error_is_not_called_a_damaged_workbook(tmp_path: Path) -> None:
+    path = book(tmp_path / "a.xlsx", [["A.X.1", 3]])
+    with pytest.raises(AttributeError):
+        read_assessment(path, "vib")  # type: ignore[arg-type]
+
+
+def test_problem_locations_are_typed(tmp_path: Path, mini_rubric: Rubric) -> None:
+    path = book(tmp_path / "a.xlsx", [["A.X.1", 9]])
+    with pytest.raises(WorkbookError) as info:
+        read(path, mini_rubric)
+    (problem,) = info.value.problems
+    assert (problem.where.file, problem.where.sheet, problem.where.cell) == (str(path), "Responses", "B2")
+
+
+def test_a_file_name_cannot_drive_the_terminal(tmp_path: Path, mini_rubric: Rubric) -> None:
+    name = "\x1b]0;pwned\x07Inst\rok: all 2 workbooks read\nX\tY"
+    path = book(tmp_path / f"{name}.xlsx", [["A.X.1", 3]])
+    assessment = read(path, mini_rubric)
+    assert assessment.institution["name"] == "]0;pwnedInstok: all 2 workbooks read X Y"
+    bad = book(tmp_path / f"{name}-bad.xlsx", [["A.X.1", 9]])
+    with pytest.raises(WorkbookError) as info:
+        read(bad, mini_rubric)
+    shown = str(info.value.problems[0].where)
+    assert shown.endswith("]0;pwnedInstok: all 2 workbooks read X Y-bad.xlsx:Responses!B2")
+    assert not any(ch in shown for ch in "\x1b\x07\r\n\t")
+
+
+def test_an_answer_from_another_workbook_is_warned_about(tmp_path: Path, mini_rubric: Rubric) -> None:
+    rows = [
+        row(1, cell("A1", "id"), cell("B1", "answer")),
+        row(2, cell("A2", "A.X.1"), cell("B2", 3, formula="[1]Sheet1!A1")),
+        row(3, cell("A3", "A.Y.1"), cell("B3", 6, formula="'[Budget.xlsx]Staff'!C4*2")),
+        row(4, cell("A4", "B.Z.2"), cell("B4", 12, formula="SUM(Table1[Count])+A1")),
+    ]
+    path = tmp_path / "linked.xlsx"
+    path.write_bytes(raw_book([("Responses", sheet_xml(rows))]))
+    assessment = read(path, mini_rubric)
+    assert [a.value for a in assessment.answers] == [3.0, 6.0, 12.0]  # a warning, not an error
+    linked = [n for n in assessment.notices if n.code == "external_link"]
+    assert [
+        (n.indicator, "Responses!B2" in n.message.en or "Responses!B3" in n.message.en) for n in linked
+    ] == [
+        ("A.X.1", True),
+        ("A.Y.1", True),
+    ]
+    assert all(n.message.zh for n in linked)
+
+
+def test_a_file_changed_while_it_is_read_is_refused(
+    tmp_path: Path, mini_rubric: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calamine reads the file from its path, after the checks: it must be the file checked."""
+    import os
+
+    from vibbench.workbook import reader
+
+    path = book(tmp_path / "a.xlsx", [["A.X.1", 3]])
+    checked = reader.shared_strings
+
+    def then_saved_again(*args: Any) -> Any:
+        out = checked(*args)
+        path.write_bytes(path.read_bytes())  # saved again by another program
+        os.utime(path, ns=(1, 1))
+        return out
+
+    monkeypatch.setattr(reader, "shared_strings", then_saved_again)
+    assert "changed while it was being read" in " ".join(problems(path, mini_rubric).values())
+
+
+def test_a_file_name_that_is_not_utf8_is_read(tmp_path: Path, mini_rubric: Rubric) -> None:
+    import os
+
+    path = book(tmp_path / "a.xlsx", [["A.X.1", 3]])
+    odd = os.path.join(os.fsencode(tmp_path), b"\xff\xfe.xlsx")
+    os.rename(path, odd)
+    assessment = read_assessment(odd.decode("utf-8", "surrogateescape"), mini_rubric)
+    assert [a.value for a in assessment.answers] == [3.0]

@@ -2,7 +2,7 @@
 
 Values come from calamine (fast, Rust); what calamine does not say — which cells hold a
 formula without a cached value, an error value or a percent number format — comes from a
-streaming pass over the sheet's XML that :mod:`vibbench.workbook.limits` makes anyway to
+streaming pass over the sheet's XML that :mod:`vibbench.workbook.sheetscan` makes anyway to
 enforce the size limits before calamine allocates anything. openpyxl is never imported.
 
 Every problem of a workbook is collected and raised together as one :class:`WorkbookError`;
@@ -34,6 +34,7 @@ import math
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -42,15 +43,21 @@ from vibbench.errors import Problem, ProblemList, VibbenchError, Where, Workbook
 from vibbench.rubric.model import Indicator, Money, Rubric, Scale
 from vibbench.text import CONTROLS, T, Text
 from vibbench.workbook import limits, natural
+from vibbench.workbook.container import open_zip
 from vibbench.workbook.model import Answer, Assessment, Notice, RubricStamp
+from vibbench.workbook.parts import percent_styles, shared_strings, sheet_parts
+from vibbench.workbook.sheetscan import SheetScan, scan_sheet
+from vibbench.workbook.sniff import ZIP_MAGICS, identify_non_zip, read_file, sha256
 
-__all__ = ["read_assessment"]
+__all__ = ["read_assessment", "safe_name"]
 
 RESPONSES_SHEETS = ("responses", "回答", "答卷")
 INSTITUTION_SHEETS = ("institution", "机构")
 STAMP_SHEET = "_vibbench"
 HEADER_ROWS = 20
 """The header row is looked for among this many rows at the top of the sheet."""
+HEADER_SHEETS = 50
+"""Without a sheet named Responses, the header is looked for in this many sheets at most."""
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "indicator_id", "indicator id", "指标编号", "编号"),
@@ -97,6 +104,8 @@ _TOKEN_LABEL = re.compile(rf"(\S+?)\s*[{_DASHES}]\s*\S.*", re.DOTALL)
 _NO_SCALE = Scale(0, 4, {})
 _PLAIN_SHEET = re.compile(r"[\w.]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_NAME_CONTROLS: dict[int, str | None] = {**CONTROLS, ord("\n"): " ", ord("\t"): " "}
+"""For a file's path and name: :data:`CONTROLS`, and line breaks and tabs too (a name is one line)."""
 
 _FIX_RESAVE = T(
     "open it in Excel, WPS or LibreOffice and save it again as an Excel workbook (.xlsx)",
@@ -128,32 +137,31 @@ def read_assessment(path: str | os.PathLike[str], rubric: Rubric) -> Assessment:
     Raises :class:`WorkbookError` listing every problem found (never any other exception):
     each names the file and, when known, the sheet and cell (``a.xlsx:Responses!E14``).
     """
-    shown = os.fsdecode(path)
+    real = os.fsdecode(path)
+    shown = safe_name(real)
     try:
-        return _Reader(shown, rubric).read()
-    except VibbenchError:
-        raise
+        return _Reader(real, shown, rubric).read()
     except limits.RefusedError as refused:
-        where = shown if refused.sheet is None else f"{shown}:{_sheet_ref(refused.sheet)}"
+        where = Where(shown) if refused.sheet is None else Where(shown, sheet=_sheet_ref(refused.sheet))
         raise WorkbookError.one(where, refused.what, refused.fix) from None
     except MemoryError:
         raise WorkbookError.one(
-            shown,
+            Where(shown),
             T("the workbook is too large to read in the memory available", "工作簿过大，可用内存不足以读取"),
             T("remove unrelated sheets and data, then save again", "请删除无关的工作表和数据后重新保存"),
         ) from None
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # calamine may panic (a BaseException) on odd bytes
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise WorkbookError.one(
-            shown,
-            T(
-                f"the workbook is damaged and cannot be read ({detail})",
-                f"工作簿已损坏，无法读取（{detail}）",
-            ),
-            _FIX_RESAVE,
-        ) from exc
+
+
+def _from_calamine(exc: BaseException) -> bool:
+    """True for what python-calamine raises on bytes it cannot read: its CalamineError family
+    (XmlError, ZipError, ...), the zip, decoding and I/O errors it lets through, and a Rust panic, which
+    pyo3 raises as ``PanicException`` (a BaseException subclass that cannot be imported by name).
+    Anything else is a bug of vibbench and is left to surface as one."""
+    from python_calamine import CalamineError
+
+    if isinstance(exc, CalamineError | zipfile.BadZipFile | UnicodeError | EOFError | OSError):
+        return True
+    return type(exc).__name__ == "PanicException"
 
 
 @dataclass(frozen=True)
@@ -178,18 +186,24 @@ class RawWorkbook:
 def read_raw(path: str | os.PathLike[str]) -> RawWorkbook:
     """The Institution values and Responses rows of a workbook made from any rubric version, with
     the same safety checks as :func:`read_assessment` but no answer checked (``template --prefill``)."""
-    shown = os.fsdecode(path)
+    real = os.fsdecode(path)
+    shown = safe_name(real)
     empty = Rubric(1, "-", "-", Text("-"), Text("-"), "", _NO_SCALE, (), {}, (), ())
     try:
-        return _Reader(shown, empty).raw()
-    except VibbenchError:
-        raise
+        return _Reader(real, shown, empty).raw()
     except limits.RefusedError as refused:
         where = Where(shown) if refused.sheet is None else Where(shown, sheet=_sheet_ref(refused.sheet))
         raise WorkbookError.one(where, refused.what, refused.fix) from None
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def safe_name(text: str) -> str:
+    """A path or file name fit to print on one line: no escape sequences, carriage returns,
+    bidirectional overrides, line breaks or tabs (a file named ``\x1b]0;pwned\x07`` would set
+    the terminal's title; one with a line break could forge a line of output)."""
+    return text if text.isprintable() else text.translate(_NAME_CONTROLS)
 
 
 def _sheet_ref(name: str) -> str:
@@ -540,13 +554,20 @@ def _kind_name(ind: Indicator) -> Text:
 
 
 class _Reader:
-    def __init__(self, shown: str, rubric: Rubric) -> None:
+    def __init__(self, real: str, shown: str, rubric: Rubric) -> None:
+        self.real = real
+        """The path as given, to open the file."""
         self.shown = shown
+        """The path as printed and written (:func:`safe_name`)."""
         self.rubric = rubric
         self.problems = ProblemList()
         self.notices: list[Notice] = []
         self.not_applicable: set[str] = set()
         self.currency: str | None = None
+        self.cells = 0
+        """Cells of the used rectangles of the sheets scanned so far (bounded by MAX_TOTAL_CELLS)."""
+        self.before: Any = None
+        """The file's identity when the checks began (calamine must read that very file)."""
         self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
         """Merged ranges, ((top, left), (bottom, right)) 0-based, of the sheet read last."""
 
@@ -554,19 +575,30 @@ class _Reader:
 
     def _open(self) -> str:
         """Check the file and open it in calamine; returns the file's sha256."""
-        data = limits.read_file(self.shown)
-        digest = limits.sha256(data)
-        if not data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-            raise limits.identify_non_zip(data, self.shown)
-        self.container = limits.open_zip(data)
-        self.parts = limits.sheet_parts(self.container)
-        self.percent_styles = limits.percent_styles(self.container)
+        self.before = _identity(self.real)
+        data = read_file(self.real)
+        digest = sha256(data)
+        if not data.startswith(ZIP_MAGICS):
+            raise identify_non_zip(data, self.real)
+        self.container = open_zip(data)
+        self.parts = sheet_parts(self.container)
+        self.percent_styles = percent_styles(self.container)
+        self.shared = shared_strings(self.container, self.container.shared_targets)
 
         from python_calamine import CalamineWorkbook
 
+        # Calamine reads the file itself: handed the bytes (from_filelike) it keeps two more
+        # copies of them (a 45 MB workbook peaked at 190 MB; from the path, at 60 MB). The file
+        # must then be the one checked above: same inode, size and modification time before the
+        # checks and after calamine is done.
         try:
-            self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except Exception as exc:
+            if _utf8_path(self.real):
+                self.book = CalamineWorkbook.from_path(self.real)
+            else:  # a name calamine cannot take (bytes that are not UTF-8): the bytes read
+                self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except BaseException as exc:
+            if not _from_calamine(exc):
+                raise
             raise self._damaged(exc) from exc
         self.sheet_names: list[str] = list(self.book.sheet_names)
         return digest
@@ -603,7 +635,20 @@ class _Reader:
                 )
         finally:
             self.book.close()
+        self._unchanged()
         return RawWorkbook(institution, tuple(out))
+
+    def _unchanged(self) -> None:
+        """Calamine read the file that was checked: same inode, size and modification time."""
+        if _identity(self.real) != self.before:
+            raise WorkbookError.one(
+                Where(self.shown),
+                T("the file changed while it was being read", "读取过程中文件发生了变化"),
+                T(
+                    "wait until the file is saved, then run the command again",
+                    "请待文件保存完毕后重新运行命令",
+                ),
+            )
 
     def read(self) -> Assessment:
         digest = self._open()
@@ -613,6 +658,7 @@ class _Reader:
             stamp = self._stamp()
         finally:
             self.book.close()
+        self._unchanged()
         self._check_staff(answers, institution)
         self.problems.raise_if_any(WorkbookError)
         staff = institution.get("research_staff")
@@ -657,10 +703,9 @@ class _Reader:
         )
         return WorkbookError([Problem(Where(self.shown), what, _FIX_RESAVE)])
 
-    def _where(self, sheet: str, row: int | None = None, col: int | None = None) -> str:
-        if row is None or col is None:
-            return f"{self.shown}:{_sheet_ref(sheet)}"
-        return f"{self.shown}:{_sheet_ref(sheet)}!{_cell_name(row, col)}"
+    def _where(self, sheet: str, row: int | None = None, col: int | None = None) -> Where:
+        cell = None if row is None or col is None else _cell_name(row, col)
+        return Where(self.shown, sheet=_sheet_ref(sheet), cell=cell)
 
     # ----------------------------------------------------------------- sheets
 
@@ -670,11 +715,29 @@ class _Reader:
                 return name
         return None
 
-    def _scan(self, sheet: str, **kwargs: Any) -> limits.SheetScan:
+    def _scan(self, sheet: str, **kwargs: Any) -> SheetScan:
         part = self.parts.get(sheet)
         if part is None:
             raise self._damaged(ValueError(f"sheet {sheet} has no part in the workbook"))
-        return limits.scan_sheet(self.container, part, sheet, percent_styles=self.percent_styles, **kwargs)
+        scan = scan_sheet(
+            self.container, part, sheet, percent_styles=self.percent_styles, shared=self.shared, **kwargs
+        )
+        if "columns" not in kwargs:
+            # Every sheet looked at is loaded whole by calamine: one budget for all of them.
+            self.cells += scan.height * scan.width
+            if self.cells > limits.MAX_TOTAL_CELLS:
+                raise limits.RefusedError(
+                    T(
+                        f"the sheets read so far span more than {limits.MAX_TOTAL_CELLS:,} cells together",
+                        f"已读取的工作表合计超过 {limits.MAX_TOTAL_CELLS:,} 个单元格",
+                    ),
+                    T(
+                        "name the answers' sheet Responses (回答), and delete unrelated sheets and data",
+                        "请将答案所在工作表命名为 Responses（回答），并删除无关的工作表和数据",
+                    ),
+                    sheet=sheet,
+                )
+        return scan
 
     def _rows(self, sheet: str) -> Iterator[tuple[int, int, list[Any]]]:
         """(0-based row, 0-based column of the list's first item, values) for each row of the sheet.
@@ -690,14 +753,16 @@ class _Reader:
                 return
             first_col = int(start[1])
             rows = loaded.iter_rows()
-        except Exception as exc:
+            for r, values in enumerate(rows):
+                yield r, first_col, _without_controls(values)
+        except BaseException as exc:
+            if not _from_calamine(exc):
+                raise
             raise self._damaged(exc) from exc
-        for r, values in enumerate(rows):
-            yield r, first_col, _without_controls(values)
 
     def _sheet_with_header(
         self,
-    ) -> tuple[str, limits.SheetScan, int, dict[str, int], Iterator[tuple[int, int, list[Any]]]]:
+    ) -> tuple[str, SheetScan, int, dict[str, int], Iterator[tuple[int, int, list[Any]]]]:
         """The Responses sheet (by name, else the first sheet with a header row), its scan, its
         header row, the column of each role, and the rows below the header still to be read."""
         named = self._find(RESPONSES_SHEETS)
@@ -706,6 +771,7 @@ class _Reader:
         else:
             skip = (*INSTITUTION_SHEETS, STAMP_SHEET)
             candidates = [n for n in self.sheet_names if _norm(n).casefold() not in skip and n in self.parts]
+            candidates = candidates[:HEADER_SHEETS]
         for sheet in candidates:
             scan = self._scan(sheet)
             rows = self._rows(sheet)
@@ -728,10 +794,12 @@ class _Reader:
                     ),
                 )
         raise WorkbookError.one(
-            self.shown,
+            Where(self.shown),
             T(
-                f"no sheet named Responses (回答, 答卷) and no sheet with an id column in its first {HEADER_ROWS} rows",
-                f"没有名为 Responses（回答、答卷）的工作表，也没有前 {HEADER_ROWS} 行含“编号”列的工作表",
+                f"no sheet named Responses (回答, 答卷) and no sheet with an id column in its first {HEADER_ROWS} rows"
+                f" (the first {HEADER_SHEETS} sheets are looked at)",
+                f"没有名为 Responses（回答、答卷）的工作表，也没有前 {HEADER_ROWS} 行含“编号”列的工作表"
+                f"（只查看前 {HEADER_SHEETS} 个工作表）",
             ),
             T(
                 "fill in the workbook made by `vibbench template`, or add a sheet Responses with the columns "
@@ -760,7 +828,7 @@ class _Reader:
         evidence_col, comment_col = roles.get("evidence", -1), roles.get("comment", -1)
         respondent_col = roles.get("respondent")
         watched = {id_col, answer_col} | ({respondent_col} if respondent_col is not None else set())
-        detail = limits.SheetScan()
+        detail = SheetScan()
         if first.has_formula or first.has_error or first.has_percent:
             detail = self._scan(sheet, columns=frozenset(watched))
 
@@ -768,18 +836,13 @@ class _Reader:
         ref = _sheet_ref(sheet)
         answer_at = f"{ref}!{_col_letters(answer_col)}"
         # The scan's findings are looked up per cell only when it found something.
-        flagged = bool(detail.uncached or detail.errors or detail.percent)
+        flagged = bool(detail.uncached or detail.errors or detail.percent or detail.external)
         answers: list[Answer] = []
         seen: dict[tuple[str, str | None], str] = {}
         removed_seen: set[str] = set()
         # An id typed once in cells merged down over several rows (one row per respondent)
         # belongs to every row of the merge: calamine gives it to the first row only.
-        merged_ids = {
-            row: top
-            for (top, left), (bottom, right) in self.merged
-            if left <= id_col <= right and top < bottom
-            for row in range(top + 1, min(bottom, first.rows) + 1)
-        }
+        merged_ids = _merged_down(self.merged, id_col, first.rows)
         tops = set(merged_ids.values())
         top_ids: dict[int, Any] = {}
         for r, first_col, values in rows:
@@ -882,6 +945,18 @@ class _Reader:
                 )
                 continue
             seen[key] = cell
+            if flagged and (r, answer_col) in detail.external:
+                self.notices.append(
+                    Notice(
+                        "external_link",
+                        T(
+                            f"{ident}: the answer in {cell} is a formula that refers to another workbook; the "
+                            "value read is the one saved with this file, which may be out of date",
+                            f"{ident}：{cell} 中的回答是引用其他工作簿的公式；读取的是本文件保存时的值，可能已过时",
+                        ),
+                        ident,
+                    )
+                )
             answers.append(
                 Answer(
                     indicator=ident,
@@ -941,7 +1016,7 @@ class _Reader:
         ``research_staff`` a number > 0, ``currency`` an ISO code the rubric has a rate for (SPEC §2)."""
         out: dict[str, Any] = dict.fromkeys(INSTITUTION_FIELDS, "")
         out["year"] = None
-        typed: dict[str, tuple[Any, str]] = {}
+        typed: dict[str, tuple[Any, Where]] = {}
         sheet = self._find(INSTITUTION_SHEETS)
         if sheet is not None and sheet in self.parts:
             self._scan(sheet)
@@ -973,7 +1048,7 @@ class _Reader:
         self.currency = out["currency"]
         if not out["name"]:
             out["name"] = _stem(self.shown)
-        return out
+        return {key: safe_name(value) if isinstance(value, str) else value for key, value in out.items()}
 
     def _year(self, value: Any, where: Where | str) -> int | None:
         if isinstance(value, dt.date | dt.datetime):
@@ -1081,6 +1156,29 @@ class _Reader:
         return RubricStamp(id=ident, version=version, hash=digest, fingerprints=fingerprints)
 
 
+def _merged_down(
+    merged: list[tuple[tuple[int, int], tuple[int, int]]], col: int, rows: int
+) -> dict[int, int]:
+    """Row → top row of the merge over column ``col`` that covers it, for rows below a merge's top.
+
+    Bounded by the rows read, whatever the sheet declares: ranges are de-duplicated, clipped to
+    the ``rows`` used, and a range that overlaps one kept before it (Excel never writes such) is
+    ignored, so the kept ranges are disjoint and the map holds at most ``rows`` entries.
+    10,000 copies of ``A40:A100000`` cost one range, not a billion rows.
+    """
+    spans = sorted(
+        {(top, min(bottom, rows - 1)) for (top, left), (bottom, right) in merged if left <= col <= right}
+    )
+    out: dict[int, int] = {}
+    reach = -1
+    for top, bottom in spans:
+        if top <= reach or top >= bottom:
+            continue  # overlaps a kept range, or covers no row below its top
+        out.update(dict.fromkeys(range(top + 1, bottom + 1), top))
+        reach = bottom
+    return out
+
+
 def _header_roles(values: list[Any], first_col: int) -> dict[str, int]:
     """Role (id, answer, ...) → 0-based column, for the cells of a row that name a known column."""
     roles: dict[str, int] = {}
@@ -1097,6 +1195,23 @@ def _header_roles(values: list[Any], first_col: int) -> dict[str, int]:
         if role is not None and role not in roles:
             roles[role] = first_col + j
     return roles
+
+
+def _utf8_path(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _identity(path: str) -> tuple[int, ...] | None:
+    """What tells one version of a file from another: device, inode, size, modification time."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _stem(path: str) -> str:
