@@ -17,8 +17,9 @@ from tests.conftest import MINI_RUBRIC
 from tests.rubric.conftest import CASES, parse_error_lines
 from vibbench import cli
 from vibbench.cli import app
-from vibbench.rubric.commands import SCHEMA_FILE, effective_weights
+from vibbench.cli_rubric import SCHEMA_FILE
 from vibbench.rubric.loader import load_rubric
+from vibbench.rubric.model import effective_weights
 
 WIDE = {"COLUMNS": "250"}  # so that rich never wraps a line of the tree
 

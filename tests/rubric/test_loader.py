@@ -14,9 +14,10 @@ import pytest
 from tests.conftest import MINI_RUBRIC, ROOT
 from tests.rubric.conftest import VIB_YAML
 from vibbench.errors import RubricError, UsageError
-from vibbench.rubric import compiler, loader
-from vibbench.rubric.commands import effective_weights
+from vibbench.rubric import compiler
 from vibbench.rubric.loader import load_rubric
+from vibbench.rubric.model import effective_weights
+from vibbench.rubric.paths import display_path
 
 BASE = """\
 schema_version: 1
@@ -240,7 +241,7 @@ def test_removing_the_last_indicator_of_a_dimension(tmp_path: Path) -> None:
     try:
         rubric = load_rubric(path, use_cache=False)
     except RubricError as exc:  # acceptable if it says where the user can fix it
-        assert [str(p.where) for p in exc.problems] == [f"{loader.display_path(path)}:3"]
+        assert [str(p.where) for p in exc.problems] == [f"{display_path(path)}:3"]
     else:  # or the emptied dimension goes too
         assert [d.id for d in rubric.dimensions()] == ["P.D", "Q.D"]
 
