@@ -386,7 +386,9 @@ def _follow(data: Any, loc: tuple[Any, ...]) -> tuple[Any, Any, Any, tuple[Any, 
 _ABSENT: Any = object()
 
 
-def _pydantic_problems(data: dict[Any, Any], errors: list[dict[str, Any]], problems: ProblemList) -> None:
+def _pydantic_problems(
+    data: dict[Any, Any], errors: list[dict[str, Any]], problems: ProblemList, refused: set[Where]
+) -> None:
     followed = [_follow(data, tuple(e["loc"])) for e in errors]
     seen: set[tuple[Where, tuple[Any, ...], str]] = set()
     for err, (holder, key, node, path, rest) in zip(errors, followed, strict=True):
@@ -409,7 +411,7 @@ def _pydantic_problems(data: dict[Any, Any], errors: list[dict[str, Any]], probl
             place = where(holder, key) if key is not None else where(holder)
         name = "rubric" if name_part is None else str(name_part)
         ident = (place, path, name)
-        if ident in seen:
+        if ident in seen or place in refused:
             continue
         seen.add(ident)
         if err["type"] == "extra_forbidden":
@@ -485,7 +487,9 @@ def validate(data: dict[Any, Any], problems: ProblemList, warnings: ProblemList)
         model = RubricModel.model_validate(plain)
         canonical = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     except ValidationError as exc:
-        _pydantic_problems(data, [dict(e) for e in exc.errors(include_url=False)], problems)
+        # A value the YAML stage refused (a non-finite number, a tag) is not reported again.
+        refused = {p.where for p in problems.problems}
+        _pydantic_problems(data, [dict(e) for e in exc.errors(include_url=False)], problems, refused)
     check_semantics(data, problems)
     text_warnings(data, warnings)
     if problems or canonical is None:
