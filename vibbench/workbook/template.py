@@ -403,7 +403,7 @@ def _levels(ws: Worksheet, rubric: Rubric, lang: str) -> dict[str, str]:
         for level, entry in enumerate(level_entries(rubric, ind, lang), start=rubric.scale.min):
             label = rubric.scale.labels.get(level)
             descriptor = ind.levels.get(level)
-            values = (
+            values: tuple[str | int, ...] = (
                 ind.id,
                 ind.name.get(lang),
                 level,
