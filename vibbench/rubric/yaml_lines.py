@@ -196,15 +196,51 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and sequences read (a rubric needs about 8). Deeper input would
+exhaust the stack of the (recursive) YAML composer: a crash, not an error message."""
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where nesting first goes beyond :data:`MAX_DEPTH`, if it does (events only: flat)."""
+    loader = _SafeLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1 if event.start_mark else 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # reported with its line when the document is composed
+    finally:
+        loader.dispose()
+    return None
+
+
 def parse_yaml(text: str, file: str, problems: ProblemList) -> Any:
     """Safe-load YAML keeping each mapping's and key's line (under the ``LOC`` key)."""
+    deep = _too_deep(text)
+    if deep is not None:
+        problems.add(
+            Where(file, deep),
+            T(
+                f"the YAML nests more than {MAX_DEPTH} levels deep",
+                f"YAML 嵌套超过 {MAX_DEPTH} 层",
+            ),
+            T("a rubric nests a few levels only: check the brackets", "评估框架只需几层嵌套：请检查括号"),
+        )
+        return None
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         return _build_node(node, loader, file, problems, [MAX_NODES])
-    except (_TooLargeError, RecursionError):
+    except _TooLargeError:
         problems.add(
             Where(file, 1),
             T(
