@@ -27,6 +27,10 @@ BANDS: tuple[tuple[float, str, str, str], ...] = (
 )
 """The bands (min, id, English, Chinese) when a rubric does not list its own."""
 
+MAX_SCALE_SPAN = 100
+"""A level scale spans at most this (101 levels): each level needs a descriptor, and the
+template lists every level in a dropdown."""
+
 MAX_WEIGHT = 1e9
 """Weights above this are refused: sums of a few such weights stay exact in a float."""
 

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from vibbench.errors import ProblemList, Where
-from vibbench.rubric.defaults import MAX_WEIGHT, SCALE_MAX, SCALE_MIN, THEMES, target_of
+from vibbench.rubric.defaults import MAX_SCALE_SPAN, MAX_WEIGHT, SCALE_MAX, SCALE_MIN, THEMES, target_of
 from vibbench.rubric.extends import OVERLAY_KEYS
 from vibbench.rubric.yaml_lines import LOC, strip, where
 from vibbench.text import T
@@ -43,6 +43,18 @@ def check_semantics(data: dict[Any, Any], problems: ProblemList) -> None:
             where(scale, "max"),
             T(f"scale max {smax} must be above min {smin}", f"量表最大值 {smax} 必须大于最小值 {smin}"),
             T("fix the scale", "请修正量表"),
+        )
+    elif smax - smin > MAX_SCALE_SPAN:
+        problems.add(
+            where(scale, "max"),
+            T(
+                f"the scale {smin}..{smax} has more than {MAX_SCALE_SPAN + 1} levels",
+                f"量表 {smin}..{smax} 超过 {MAX_SCALE_SPAN + 1} 级",
+            ),
+            T(
+                f"use a scale of at most {MAX_SCALE_SPAN + 1} levels (each needs a descriptor), e.g. 0..4",
+                f"量表最多 {MAX_SCALE_SPAN + 1} 级（每级都需要描述），如 0..4",
+            ),
         )
     themes = data.get("themes")
     theme_ids = {k for k in themes if k is not LOC} if isinstance(themes, dict) else set(THEMES)
@@ -225,7 +237,8 @@ def _check_indicator(
             )
         else:
             keys = {_level_key(k) for k in levels if k is not LOC}
-            missing = [n for n in range(smin, smax + 1) if n not in keys]
+            span = range(smin, smax + 1) if smax - smin <= MAX_SCALE_SPAN else range(0)  # else reported
+            missing = [n for n in span if n not in keys]
             if missing:
                 problems.add(
                     where(i, "levels"),
