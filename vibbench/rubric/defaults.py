@@ -12,6 +12,9 @@ SCALE_MIN = 0
 SCALE_MAX = 4
 """The level scale when a rubric does not say: 0–4."""
 
+DIRECTION = "higher"
+"""A number indicator's direction when it does not say: more is better."""
+
 THEMES: dict[str, tuple[str, str]] = {
     "institutional_supply": ("Strengthen institutional supply", "强化制度性供给"),
     "research_organisation": ("Innovate the research organisation model", "创新科研组织模式"),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from vibbench.rubric.defaults import target_of
+from vibbench.rubric.defaults import DIRECTION, target_of
 from vibbench.text import Text
 
 IndicatorType = Literal["level", "number", "boolean"]
@@ -218,7 +218,7 @@ def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
                         levels={int(k): _text(v) for k, v in (i.get("levels") or {}).items()},
                         unit=None if i.get("unit") in (None, "percent") else _text(i["unit"]),
                         percent=i.get("unit") == "percent",
-                        direction=i.get("direction") or "higher",
+                        direction=i.get("direction") or DIRECTION,
                         min=float(i.get("min") or 0.0),
                         target=float(target_of(i.get("target"), ref)),
                         log=i.get("scale") == "log",

@@ -12,7 +12,15 @@ import json
 from typing import Any
 
 from vibbench.errors import ProblemList, Where
-from vibbench.rubric.defaults import MAX_SCALE_SPAN, MAX_WEIGHT, SCALE_MAX, SCALE_MIN, THEMES, target_of
+from vibbench.rubric.defaults import (
+    DIRECTION,
+    MAX_SCALE_SPAN,
+    MAX_WEIGHT,
+    SCALE_MAX,
+    SCALE_MIN,
+    THEMES,
+    target_of,
+)
 from vibbench.rubric.extends import OVERLAY_KEYS
 from vibbench.rubric.yaml_lines import LOC, strip, where
 from vibbench.text import T
@@ -324,7 +332,7 @@ def _check_number(i: dict[Any, Any], iid: str, ref: Any, problems: ProblemList) 
             ),
         )
         return
-    direction = i.get("direction") or "higher"
+    direction = i.get("direction") or DIRECTION
     if direction == "higher" and t < m:
         problems.add(
             where(i, "direction"),
