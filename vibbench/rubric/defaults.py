@@ -6,13 +6,13 @@ by validation (which must know them before the schema has run) and by the model.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final, Literal
 
 SCALE_MIN = 0
 SCALE_MAX = 4
 """The level scale when a rubric does not say: 0–4."""
 
-DIRECTION = "higher"
+DIRECTION: Final[Literal["higher"]] = "higher"
 """A number indicator's direction when it does not say: more is better."""
 
 THEMES: dict[str, tuple[str, str]] = {
