@@ -399,3 +399,18 @@ SCHEMA_LEVEL = [
 @pytest.mark.parametrize("name", SCHEMA_LEVEL)
 def test_schema_rejects_what_it_can_see_of_the_invalid_cases(schema: dict[str, Any], name: str) -> None:
     assert not validator(schema).is_valid(_case_data("invalid", name))
+
+
+def test_the_tree_view_is_a_pure_function_of_the_rubric(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vibbench.report.rubric_tree import rubric_tree
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    rubric = load_rubric(MINI_RUBRIC, use_cache=False)
+
+    plain = rubric_tree(rubric, "en", width=200)
+    coloured = rubric_tree(rubric, "en", color=True, width=200)
+
+    assert "\x1b[" not in plain and "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    assert "A.X.1 A level  22.2%  level  ref: 4 – Leading" in plain
+    assert rubric_tree(rubric, "zh", width=200).count("参照：") == 5
