@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vibbench import __version__
-from vibbench.errors import Problem, UsageError
+from vibbench.errors import Problem, UsageError, Where
 from vibbench.rubric.model import Rubric, build
 from vibbench.rubric.paths import MAX_RUBRIC_BYTES, display_path, read_bounded, resolve
 from vibbench.text import T
@@ -107,7 +107,7 @@ def _existing(spec: str | Path) -> Path:
     path = spec if isinstance(spec, Path) else resolve(spec)
     if not path.is_file():
         raise UsageError.one(
-            display_path(path),
+            Where(display_path(path)),
             T("a folder, not a rubric file", "这是文件夹，不是评估框架文件")
             if path.is_dir()
             else T("no such rubric file", "评估框架文件不存在"),

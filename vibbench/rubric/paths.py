@@ -51,7 +51,7 @@ def resolve(spec: str, relative_to: Path | None = None) -> Path:
     if not path.is_file():
         names = ", ".join(bundled_names()) or "-"
         raise UsageError.one(
-            display_path(path) if relative_to is None else f"{display_path(relative_to)}",
+            Where(display_path(path if relative_to is None else relative_to)),
             T(f"'{spec}' is a folder, not a rubric file", f"'{spec}' 是文件夹，不是评估框架文件")
             if path.is_dir()
             else T(
