@@ -421,7 +421,10 @@ def _pydantic_problems(
             and any(o is not err and f[3][: len(path)] == path for o, f in zip(errors, followed, strict=True))
         ):
             continue
-        name_part = rest if rest is not _ABSENT else (path[-1] if path else None)
+        # A missing or unknown key is named by what is left of the loc; any other error by the
+        # last key followed (what is left then is only the name of a union branch).
+        keyed = err["type"] in ("missing", "extra_forbidden") and rest is not _ABSENT
+        name_part = rest if keyed else (path[-1] if path else None)
         if err["type"] == "extra_forbidden":
             place = where(holder, key) if key is not None else where(holder)
             if rest is not _ABSENT:
