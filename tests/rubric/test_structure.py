@@ -73,7 +73,7 @@ def test_pydantic_errors_are_placed_whatever_pydantic_calls_its_union_branches()
     errors: list[dict[str, Any]] = [
         {"type": "string_too_short", "loc": ("pillars", 0, "name", "branch-of-the-future[x]", "en"),
          "msg": "too short"},
-        {"type": "extra_forbidden", "loc": ("pillars", 0, "zzz-made-up-branch", "name"), "msg": "extra"},
+        {"type": "extra_forbidden", "loc": ("pillars", 0, "zzz-made-up-branch", "dimensions"), "msg": "extra"},
         {"type": "missing", "loc": ("pillars", 0, "str", "LangText", "needed"), "msg": "missing"},
     ]  # fmt: skip
     problems = ProblemList()
@@ -81,7 +81,9 @@ def test_pydantic_errors_are_placed_whatever_pydantic_calls_its_union_branches()
     validation._pydantic_problems(data, errors, problems, set())
 
     places = [(p.where.file, p.where.line) for p in problems.problems]
+    assert len(places) == 3
     assert places[0] == ("r.yaml", name_line)
-    assert places[1] == ("r.yaml", name_line)  # `name` is in the data: the extra key's own line
+    dims_line = data["pillars"][0][validation.LOC].keys["dimensions"][1]
+    assert places[1] == ("r.yaml", dims_line)  # a key in the data: the extra key's own line
     assert places[2] == ("r.yaml", weight_holder[validation.LOC].line)
     assert "needed" in problems.problems[2].what.en
