@@ -439,7 +439,7 @@ def sensitivity(
 def rubric_list() -> None:
     """List the bundled rubrics. 列出内置评估框架。"""
     with _guard():
-        from vibbench.rubric.commands import list_text
+        from vibbench.cli_rubric import list_text
 
         sys.stdout.write(list_text())
 
@@ -453,9 +453,13 @@ def rubric_show(
 ) -> None:
     """Show a rubric's tree with effective weights and VIB references. 显示框架结构、有效权重与参照值。"""
     with _guard(lang.value):
-        from vibbench.rubric.commands import show
+        import shutil
 
-        show(rubric, lang.value)
+        from vibbench.cli_rubric import show_text
+
+        tty = sys.stdout.isatty()
+        width = shutil.get_terminal_size().columns if tty and not os.environ.get("COLUMNS") else None
+        sys.stdout.write(show_text(rubric, lang.value, color=tty, width=width))
 
 
 @rubric_app.command("validate", short_help="Check a rubric file. 校验框架文件。")
@@ -465,9 +469,12 @@ def rubric_validate(
 ) -> None:
     """Check a rubric file and list every problem. 校验框架文件并列出全部问题。"""
     with _guard(lang.value):
-        from vibbench.rubric.commands import validate
+        from vibbench.cli_rubric import validate
 
-        sys.stdout.write(validate(path, lang.value))
+        checked = validate(path, lang.value)
+        for line in checked.warnings:
+            sys.stderr.write(line + "\n")
+        sys.stdout.write(checked.summary)
 
 
 @rubric_app.command("init", short_help="A starter rubric that extends another. 新建继承式框架。")
@@ -477,10 +484,11 @@ def rubric_init(
 ) -> None:
     """Write a commented starter rubric that extends another. 生成带注释的继承式框架起始文件。"""
     with _guard():
-        from vibbench.rubric.commands import init
+        from vibbench.cli_rubric import init
 
-        init(extends, output)
+        schema_path = init(extends, output)
         wrote(output)
+        wrote(schema_path)
 
 
 @rubric_app.command("schema", short_help="The JSON Schema of the rubric format. 框架 JSON Schema。")

@@ -39,9 +39,6 @@ class Text:
     def format(self, **kwargs: Any) -> Text:
         return Text(self.en.format(**kwargs), self.zh.format(**kwargs) if self.zh else None)
 
-    def to_json(self) -> dict[str, str]:
-        return {"en": self.en, "zh": self.zh} if self.zh else {"en": self.en}
-
     @staticmethod
     def of(raw: Any) -> Text:
         """From a rubric value: a plain string or a mapping ``{en, zh}``."""

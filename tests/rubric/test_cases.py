@@ -29,9 +29,8 @@ from typer.testing import CliRunner
 from tests.rubric.conftest import CASES, parse_error_lines
 from vibbench.cli import app
 from vibbench.errors import RubricError
-from vibbench.rubric.commands import effective_weights
 from vibbench.rubric.loader import load_rubric
-from vibbench.rubric.model import Rubric
+from vibbench.rubric.model import Rubric, effective_weights
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

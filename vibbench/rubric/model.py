@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vibbench.rubric.defaults import DIRECTION, target_of
 from vibbench.text import Text
 
 IndicatorType = Literal["level", "number", "boolean"]
@@ -305,9 +306,9 @@ def build(data: dict[str, Any], *, content_hash: str, path: str) -> Rubric:
                         levels={int(k): _text(v) for k, v in (i.get("levels") or {}).items()},
                         unit=_unit(i, data),
                         percent=i.get("unit") == "percent",
-                        direction=i.get("direction") or "higher",
+                        direction=i.get("direction") or DIRECTION,
                         min=float(i.get("min") or 0.0),
-                        target=float(i["target"] if i.get("target") is not None else ref),
+                        target=float(target_of(i.get("target"), ref)),
                         log=i.get("scale") == "log",
                         range_min=_bounds(i)[0],
                         range_max=_bounds(i)[1],
@@ -399,3 +400,20 @@ def _money(raw: dict[str, Any] | None) -> Money | None:
         rates={str(k): float(v) for k, v in (raw.get("rates") or {}).items()},
         source=str(raw.get("source") or ""),
     )
+
+
+def effective_weights(rubric: Rubric) -> dict[str, float]:
+    """Each node's share of the overall score when every indicator is answered."""
+    out: dict[str, float] = {}
+    ptotal = sum(p.weight for p in rubric.pillars) or 1.0
+    for p in rubric.pillars:
+        pw = p.weight / ptotal
+        out[p.id] = pw
+        dtotal = sum(d.weight for d in p.dimensions) or 1.0
+        for d in p.dimensions:
+            dw = pw * d.weight / dtotal
+            out[d.id] = dw
+            itotal = sum(i.weight for i in d.indicators) or 1.0
+            for i in d.indicators:
+                out[i.id] = dw * i.weight / itotal
+    return out

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from vibbench.rubric.defaults import BANDS, SCALE_MAX, SCALE_MIN, THEMES
+
 _STRICT = ConfigDict(extra="forbid", populate_by_name=True)
 
 
@@ -119,8 +121,8 @@ class Band(BaseModel):
 
 class Scale(BaseModel):
     model_config = _STRICT
-    min: int = 0
-    max: int = 4
+    min: int = SCALE_MIN
+    max: int = SCALE_MAX
     labels: dict[int, TextField] = Field(default_factory=dict)
 
 
@@ -146,22 +148,11 @@ class Reference(BaseModel):
 
 
 def _default_bands() -> list[Band]:
-    return [
-        Band(min=0, id="nascent", name=LangText(en="Nascent", zh="起步")),
-        Band(min=25, id="developing", name=LangText(en="Developing", zh="发展")),
-        Band(min=50, id="established", name=LangText(en="Established", zh="成熟")),
-        Band(min=75, id="leading", name=LangText(en="Leading", zh="领先")),
-    ]
+    return [Band(min=m, id=i, name=LangText(en=en, zh=zh)) for m, i, en, zh in BANDS]
 
 
 def _default_themes() -> dict[str, TextField]:
-    return {
-        "institutional_supply": LangText(en="Strengthen institutional supply", zh="强化制度性供给"),
-        "research_organisation": LangText(
-            en="Innovate the research organisation model", zh="创新科研组织模式"
-        ),
-        "capital_linkage": LangText(en="Broaden capital-linkage channels", zh="拓宽资本链接通道"),
-    }
+    return {k: LangText(en=en, zh=zh) for k, (en, zh) in THEMES.items()}
 
 
 class Profile(BaseModel):

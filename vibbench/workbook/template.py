@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -235,9 +236,22 @@ def set_text(cell: Any, text: str) -> Any:
 # --------------------------------------------------------------------------- sheets
 
 
+def _put(ws: Worksheet, row: int, column: int, value: str | float | None) -> Cell:
+    """Write a value; a text is always stored as text, never as a formula.
+
+    openpyxl makes every string that starts with ``=`` a formula, so a rubric text such as
+    ``=WEBSERVICE(...)`` or a DDE ``=cmd|...`` would run in the respondent's spreadsheet. Every
+    cell this module writes goes through here.
+    """
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _header(ws: Worksheet, names: tuple[str, ...] | list[str], widths: tuple[int, ...] | list[int]) -> None:
     for col, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
-        cell = ws.cell(row=1, column=col, value=name)
+        cell = _put(ws, 1, col, name)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _WRAP
@@ -390,7 +404,7 @@ def _instructions(ws: Worksheet, rubric: Rubric, lang: str) -> None:
     for heading, body in _INSTRUCTIONS[2:]:
         rows += [(heading.get(lang), _HEADER_FONT), (body.get(lang), None), ("", None)]
     for r, (text, font) in enumerate(rows, start=1):
-        cell = ws.cell(row=r, column=1, value=text or None)
+        cell = _put(ws, r, 1, text or None)
         cell.alignment = _WRAP
         if font is not None:
             cell.font = font
@@ -428,7 +442,7 @@ def _institution(ws: Worksheet, rubric: Rubric, lang: str) -> None:
     currency = rubric.money.currency if rubric.money else ""
     for r, key in enumerate(institution_keys(rubric), start=2):
         label = labels[key]
-        set_text(ws.cell(row=r, column=1), label).font = _HEADER_FONT
+        _put(ws, r, 1, label).font = _HEADER_FONT
         value = ws.cell(row=r, column=2)
         value.protection = _UNLOCKED
         value.fill = _INPUT_FILL
@@ -492,7 +506,7 @@ def _levels(ws: Worksheet, rubric: Rubric, lang: str) -> dict[str, str]:
         for level, entry in enumerate(level_entries(rubric, ind, lang), start=rubric.scale.min):
             label = rubric.scale.labels.get(level)
             descriptor = ind.levels.get(level)
-            values = (
+            values: tuple[str | int, ...] = (
                 ind.id,
                 ind.name.get(lang),
                 level,
@@ -501,7 +515,7 @@ def _levels(ws: Worksheet, rubric: Rubric, lang: str) -> dict[str, str]:
                 entry,
             )
             for col, value in enumerate(values, start=1):
-                ws.cell(row=row, column=col, value=value).alignment = _WRAP
+                _put(ws, row, col, value).alignment = _WRAP
             row += 1
         ranges[ind.id] = f"{ws.title}!$F${first}:$F${row - 1}"
     _protect(ws)
@@ -528,7 +542,7 @@ def _responses(
             "unit": unit_text(rubric, ind, lang),
         }
         for name, value in values.items():
-            ws.cell(row=row, column=col[name], value=value).alignment = _WRAP if name != "id" else _TOP
+            _put(ws, row, col[name], value).alignment = _WRAP if name != "id" else _TOP
         for name in INPUT_COLUMNS:
             cell = ws.cell(row=row, column=col[name])
             cell.protection = _UNLOCKED
@@ -626,8 +640,8 @@ def _stamp(ws: Worksheet, rubric: Rubric, lang: str) -> None:
     ]
     rows += [(f"fingerprint:{ind.id}", ind.fingerprint) for ind in rubric.indicators()]
     for r, (key, value) in enumerate(rows, start=1):
-        ws.cell(row=r, column=1, value=key)
-        ws.cell(row=r, column=2, value=value).number_format = "@"
+        _put(ws, r, 1, key)
+        _put(ws, r, 2, value).number_format = "@"
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 70
     ws.sheet_state = "hidden"

@@ -1,14 +1,16 @@
-"""What ``vibbench rubric ...`` does: list, show, validate, init."""
+"""What ``vibbench rubric ...`` does: list, show, validate, init. The CLI prints what these return."""
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
+from vibbench.errors import Problem
 from vibbench.io import write_atomic
-from vibbench.rubric.loader import bundled_dir, bundled_names, display_path, load_rubric, resolve
-from vibbench.rubric.model import Rubric
+from vibbench.rubric.loader import check_rubric, load_rubric
+from vibbench.rubric.paths import bundled_dir, bundled_names, display_path, resolve
 from vibbench.text import T
 
 SCHEMA_FILE = "vibbench-rubric.schema.json"
@@ -23,54 +25,27 @@ def list_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def effective_weights(rubric: Rubric) -> dict[str, float]:
-    """Each node's share of the overall score when every indicator is answered."""
-    out: dict[str, float] = {}
-    ptotal = sum(p.weight for p in rubric.pillars) or 1.0
-    for p in rubric.pillars:
-        pw = p.weight / ptotal
-        out[p.id] = pw
-        dtotal = sum(d.weight for d in p.dimensions) or 1.0
-        for d in p.dimensions:
-            dw = pw * d.weight / dtotal
-            out[d.id] = dw
-            itotal = sum(i.weight for i in d.indicators) or 1.0
-            for i in d.indicators:
-                out[i.id] = dw * i.weight / itotal
-    return out
+def show_text(spec: str, lang: str, *, color: bool, width: int | None) -> str:
+    from vibbench.report.rubric_tree import rubric_tree
+
+    return rubric_tree(load_rubric(spec), lang, color=color, width=width)
 
 
-def show(spec: str, lang: str) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.tree import Tree
-
-    from vibbench.report.common import answer_text, type_name
-
-    rubric = load_rubric(spec)
-    w = effective_weights(rubric)
-    zh = lang == "zh"
-    ref_word = "参照：" if zh else "ref: "
-    title = f"[bold]{escape(rubric.id)}[/] {escape(rubric.version)} — {escape(rubric.title.get(lang))}"
-    tree = Tree(title)
-    for p in rubric.pillars:
-        pn = tree.add(f"[bold]{escape(p.id)}[/] {escape(p.name.get(lang))}  [cyan]{w[p.id]:.1%}[/]")
-        for d in p.dimensions:
-            dn = pn.add(f"[bold]{escape(d.id)}[/] {escape(d.name.get(lang))}  [cyan]{w[d.id]:.1%}[/]")
-            for i in d.indicators:
-                kind = type_name(i.type, lang)
-                dn.add(
-                    f"{escape(i.id)} {escape(i.name.get(lang))}  [cyan]{w[i.id]:.1%}[/]  [dim]{kind}[/]  "
-                    f"{ref_word}[green]{escape(answer_text(rubric, i, i.reference, lang))}[/]"
-                )
-    console = Console(highlight=False)
-    console.print(tree)
-    if rubric.checks:
-        console.print(("校验：" if zh else "checks: ") + ", ".join(c.id for c in rubric.checks), markup=False)
+def render_warning(warning: Problem, lang: str) -> str:
+    """``warning: FILE:LINE: WHAT — HOW TO FIX``, as errors are rendered but not fatal."""
+    return f"warning: {warning.where}: {warning.what.get(lang)} — {warning.fix.get(lang)}"
 
 
-def validate(path: Path, lang: str) -> str:
-    rubric = load_rubric(path, use_cache=False)
+@dataclass(frozen=True)
+class Validated:
+    summary: str
+    """The ``ok: ...`` line for standard output."""
+    warnings: list[str]
+    """``warning: ...`` lines for standard error."""
+
+
+def validate(path: Path, lang: str) -> Validated:
+    rubric, warnings = check_rubric(path)
     n_dim = sum(1 for _ in rubric.dimensions())
     n_ind = sum(1 for _ in rubric.indicators())
     summary = T(
@@ -79,11 +54,12 @@ def validate(path: Path, lang: str) -> str:
         f"通过：{display_path(path)} — 框架 {rubric.id} {rubric.version}：{len(rubric.pillars)} 个支柱、"
         f"{n_dim} 个维度、{n_ind} 个指标、{len(rubric.checks)} 条校验",
     )
-    return summary.get(lang) + "\n"
+    return Validated(summary.get(lang) + "\n", [render_warning(w, lang) for w in warnings])
 
 
-def init(extends: str, output: Path) -> None:
-    """A commented starter rubric that extends ``extends`` and validates as written."""
+def init(extends: str, output: Path) -> Path:
+    """Write a commented starter rubric that extends ``extends`` and validates as written, and the
+    JSON Schema beside it; returns the schema file's path."""
     from vibbench.rubric.schema import json_schema
 
     base = load_rubric(extends)
@@ -145,3 +121,4 @@ remove: []
     write_atomic(output, text)
     schema_path = output.parent / SCHEMA_FILE
     write_atomic(schema_path, json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return schema_path
