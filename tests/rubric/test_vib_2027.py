@@ -128,7 +128,7 @@ def test_every_zh_text_uses_full_width_punctuation(raw: dict[str, Any]) -> None:
     assert [(where, marks) for where, zh in texts if (marks := ascii_punctuation(zh))] == []
 
 
-def test_band_names_never_repeat_a_level_label_and_are_not_等级(vib: Rubric) -> None:
+def test_band_names_never_repeat_a_level_label_and_the_band_word_is_not_dengji(vib: Rubric) -> None:
     labels = {t.get(lang).strip().lower() for t in vib.scale.labels.values() for lang in ("en", "zh")}
     for band in vib.bands:
         assert band.name.get("en").strip().lower() not in labels, band.id
@@ -185,7 +185,7 @@ def test_funder_items_are_addressed_to_the_funder(vib: Rubric) -> None:
             assert r.text.get("zh").startswith("出资方"), ind.id
 
 
-def test_money_is_in_万元_with_euro_and_dollar_rates(vib: Rubric, raw: dict[str, Any]) -> None:
+def test_money_is_in_wan_yuan_with_euro_and_dollar_rates(vib: Rubric, raw: dict[str, Any]) -> None:
     money = vib.money
     assert money is not None
     assert (money.currency, money.factor, money.unit.get("zh")) == ("CNY", 10000, "万元")

@@ -70,7 +70,9 @@ def show(spec: str, lang: str) -> None:
     console = Console(highlight=False)
     console.print(tree)
     if rubric.reference_source:
-        console.print(f"{ref_word}{rubric.reference_name.get(lang)} — {rubric.reference_source}", markup=False)
+        console.print(
+            f"{ref_word}{rubric.reference_name.get(lang)} — {rubric.reference_source}", markup=False
+        )
     if rubric.money is not None and rubric.money.source:
         console.print(f"{money_word}{rubric.money.source}", markup=False)
     if rubric.checks:
