@@ -16,11 +16,16 @@ research_staff when scored. Nothing is random, so re-running gives byte-identica
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+# openpyxl serialises XML differently with lxml; the committed files are written without it, so that
+# they are the same bytes wherever the script runs (set before openpyxl is first imported).
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 from vibbench.io import write_atomic
 from vibbench.rubric.loader import load_rubric
