@@ -128,6 +128,26 @@ def test_every_zh_text_uses_full_width_punctuation(raw: dict[str, Any]) -> None:
     assert [(where, marks) for where, zh in texts if (marks := ascii_punctuation(zh))] == []
 
 
+REPLACED_TERMS = (  # REVIEW §9: the 2026.1 wording and its 2027.1 replacement
+    ("双首长", "科研与转化双负责人制"),
+    ("侦察", "技术跟踪与预研"),
+    ("关口", "阶段评审节点"),
+    ("新创企业人员", "创业孵化专员"),
+    ("终身岗位", "固定岗位（编制内）"),
+    ("产业收入", "技术合同（四技）收入"),
+    ("产业合作收入", "技术合同（四技）收入"),
+    ("百万欧元", "万元"),
+    ("会员大会", "理事会"),
+)
+
+
+def test_zh_uses_one_name_per_concept(raw: dict[str, Any]) -> None:
+    old = [(where, term) for where, zh in zh_texts(raw) for term, _ in REPLACED_TERMS if term in zh]
+    assert old == []
+    every = "".join(zh for _, zh in zh_texts(raw))
+    assert all(new in every for _, new in REPLACED_TERMS)
+
+
 def test_band_names_never_repeat_a_level_label_and_the_band_word_is_not_dengji(vib: Rubric) -> None:
     labels = {t.get(lang).strip().lower() for t in vib.scale.labels.values() for lang in ("en", "zh")}
     for band in vib.bands:
