@@ -1,34 +1,38 @@
-"""Write the sample self-assessment workbooks in this folder (fictional institutions).
+"""Write the sample self-assessment workbooks in this folder (rubric vib 2027.1).
 
 Run from the repository root::
 
     python samples/make_samples.py            # rewrites samples/*.xlsx
     python samples/make_samples.py --out DIR  # writes them into DIR instead
 
-The answers are derived from the bundled rubric, so the script keeps working when the
-rubric changes: level answers come from a per-pillar maturity profile, number answers are
-placed a profile-given fraction of the way from the indicator's worst goalpost to VIB's
-reference value, booleans follow the profile. All variation comes from random generators
-seeded by (institution, indicator id), so re-running gives byte-identical files.
+The answers are data: the five institutions of the content writer's sample answers for 2027.1
+(drafts/answers.md at the time): a Shanghai new-type R&D institution in 2025 and 2026, an academy
+institute, a provincial university's technology-transfer office and VIB itself. Each answer is
+written the way a person types it (``2600万``, ``1.2亿元``, ``20%``, ``3年``, ``是``), levels as picked
+from the dropdown; per-staff indicators are raw annual totals, divided by the Institution sheet's
+research_staff when scored. Nothing is random, so re-running gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import os
+import re
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# openpyxl serialises XML differently with lxml; the committed files are written without it, so that
+# they are the same bytes wherever the script runs (set before openpyxl is first imported).
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 from vibbench.io import write_atomic
 from vibbench.rubric.loader import load_rubric
-from vibbench.rubric.model import Check, Condition, Indicator, Rubric
+from vibbench.rubric.model import Indicator, Rubric
 from vibbench.workbook.template import (
     COLUMNS,
     YES_NO,
-    answer_bounds,
     build_template,
     institution_keys,
     level_entries,
@@ -38,237 +42,308 @@ from vibbench.workbook.template import (
 HERE = Path(__file__).resolve().parent
 COL = {name: i for i, name in enumerate(COLUMNS, start=1)}
 
-Value = float | None
-"""An answer as a number (levels as the level, booleans 1/0); None = not answered."""
+Answers = tuple[tuple[str, str, str], ...]
+"""(indicator id, the answer as typed, evidence) for every indicator the institution answers."""
+
+# --------------------------------------------------------------------------- the answers
+
+SHANGHAI_NAME = "上海某生物医药新型研发机构"
+"""The same name both years, so that `vibbench compare` pairs the two."""
+
+SHANGHAI_2025_ANSWERS: Answers = (
+    (
+        "RD.GOV.4",
+        "3",
+        "章程（2023修订）、民办非企业单位登记证书、理事会名单（含两名产业界理事）、监事会与学术委员会2025年会议纪要",
+    ),
+    ("RD.GOV.2", "20%", "理事会名单：15席中3席为企业代表"),
+    ("RD.GOV.3", "3", "领导班子分工：分管转化的副院长为班子成员"),
+    ("RD.CON.4", "2", "市科委建设方案（2021—2025）含年度绩效目标，无期末独立评估"),
+    ("RD.CON.2", "3年", "建设方案承诺三年滚动支持"),
+    ("RD.EVAL.1", "8", "制度规定每8年一次国际评估"),
+    ("RD.EVAL.3", "2", "PI考核结果影响绩效奖励"),
+    ("RD.EVAL.5", "3.2", "年度报告论文清单：250篇中8篇"),
+    ("RD.IP.1", "3", "与共建高校框架协议约定权属、申请和收益分配"),
+    ("RD.IP.3", "60", "科技成果转化年度报告2023—2025：奖励1,200万元÷净收入2,000万元"),
+    ("RD.IP.4", "2", "2024年出台赋权管理办法，尚无赋权案例"),
+    ("RD.IP.5", "否", "资产管理制度未单列"),
+    ("RD.HR.1", "3", "人员总量备案，自主定薪和评聘；有兼职和离岗创业制度，2025年无案例"),
+    ("RD.HR.2", "是", "2025年转化奖励单列发放"),
+    ("RC.FUND.5", "62", "2025年财务决算：市财政稳定支持占62%"),
+    ("RC.FUND.6", "38", "2025年财务决算：其余38%"),
+    ("RC.FUND.3", "不适用", "建设期经费按设计退坡"),
+    ("RC.FUND.4", "2600万", "2025年科技成果转化年度报告：四技合同到账2,600万元"),
+    ("RC.TAL.4", "60", "2023—2025年新聘PI 10人，6人经全球公开招聘"),
+    ("RC.TAL.6", "800万", "PI聘任合同：五年启动经费800万元"),
+    ("RC.INF.2", "2", "设年度集中技术经费"),
+    ("RC.INF.5", "3", "平台收费标准公开，记录对外服务机时"),
+    ("RC.ORG.1", "2", "与两所高校共建联合实验室，各自管理"),
+    ("RC.ORG.2", "2", "内部多PI联合项目"),
+    ("RC.ORG.4", "180", "2023—2025年转让许可作价合同：15项共2,700万元"),
+    ("PI.TTO.1", "3", "技术转移部配备知识产权、商务拓展人员和创业孵化专员"),
+    ("PI.TTO.5", "12", "专利台账：2016—2020年授权发明专利25件中3件五年内运用"),
+    ("PI.TTO.6", "6", "人员名单：专职技术转移人员6人（含技术经理人4人）"),
+    ("PI.TTO.4", "否", "年度报告仅报送主管部门"),
+    ("PI.VEN.4", "0.33", "2023—2025年新设衍生企业1家"),
+    ("PI.VEN.5", "2,800万", "衍生企业融资记录：累计2,800万元/家"),
+    ("PI.VEN.6", "0", "尚无退出"),
+    ("PI.CAP.3", "2", "每年开展概念验证项目征集"),
+    ("PI.CAP.4", "40", "2021—2025年5轮中2轮由市场化创投领投"),
+    ("PI.CAP.5", "2", "与两只国有创投基金签合作协议"),
+    ("PI.INC.5", "3", "园区湿实验室孵化，按可投资性遴选"),
+    ("PI.INC.6", "2", "与外部中试平台签长期协议"),
+)
+SHANGHAI_2026_ANSWERS: Answers = (
+    ("RD.GOV.4", "3", "2026年新增一名独立理事，治理准则起草中"),
+    ("RD.GOV.2", "27%", "2026年换届：15席中4席为企业代表"),
+    ("RD.GOV.3", "3", "分管转化的副院长为班子成员，双负责人制方案待理事会审议"),
+    ("RD.CON.4", "3", "2026年新签协议含第三方期末评估"),
+    ("RD.CON.2", "5", "2026—2030年支持协议"),
+    ("RD.EVAL.1", "5", "2026年完成第二次国际评估，间隔5年"),
+    ("RD.EVAL.3", "2", "PI经费分期改革方案已起草，考核仍仅影响绩效奖励"),
+    ("RD.EVAL.5", "4.1", "2026年：270篇中11篇"),
+    ("RD.IP.1", "3", "同上，2026年续签"),
+    ("RD.IP.3", "70", "2024—2026：奖励2,100万÷净收入3,000万"),
+    ("RD.IP.4", "3", "2026年完成3项赋权，均有事前评估"),
+    ("RD.IP.5", "是", "2026年资产管理办法修订，实行单列管理"),
+    ("RD.HR.1", "3", "2026年仍无离岗创业案例"),
+    ("RD.HR.2", "是", "同上"),
+    ("RC.FUND.5", "55", "2026年：55%"),
+    ("RC.FUND.6", "45", "2026年：45%"),
+    ("RC.FUND.3", "12", "建设期结束，2026—2030年协议年均较建设期增12%"),
+    ("RC.FUND.4", "3500万元", "2026年：3,500万元"),
+    ("RC.TAL.4", "75", "2024—2026年：8人中6人"),
+    ("RC.TAL.6", "1000万元", "2026年标准1,000万元"),
+    ("RC.INF.2", "3", "2026年设技术跟踪与预研基金"),
+    ("RC.INF.5", "3", "同上"),
+    ("RC.ORG.1", "2", "联合实验室各自管理；在合作高校设专题中心的方案已起草"),
+    ("RC.ORG.2", "3", "2026年设揭榜挂帅专项，含外部合作方和阶段评审节点"),
+    ("RC.ORG.4", "260万元", "2024—2026年：18项共4,680万元"),
+    ("PI.TTO.1", "3", "同上"),
+    ("PI.TTO.5", "15", "同上口径更新：20件中3件"),
+    ("PI.TTO.6", "9", "9人"),
+    ("PI.TTO.4", "是", "2026年起公开发布"),
+    ("PI.VEN.4", "0.67", "2024—2026年2家"),
+    ("PI.VEN.5", "6000万元", "累计6,000万元/家"),
+    ("PI.VEN.6", "1", "一家衍生企业被并购，本机构未持股"),
+    ("PI.CAP.3", "3", "2026年设概念验证基金并记录后续融资"),
+    ("PI.CAP.4", "55", "2022—2026年：11轮中6轮（约55%）"),
+    ("PI.CAP.5", "3", "2026年与政府引导基金和市场化GP合作设立基金，本机构为LP"),
+    ("PI.INC.5", "3", "同上"),
+    ("PI.INC.6", "2", "续签外部中试平台长期协议，共建方案论证中"),
+)
+ACADEMY_2025_ANSWERS: Answers = (
+    ("RD.GOV.4", "1", "事业单位法人证书；研究所由院部任命所长，未设理事会"),
+    ("RD.GOV.2", "0", "未设理事会"),
+    ("RD.GOV.3", "2", "科技处处长负责转化，非所领导"),
+    ("RD.CON.4", "1", "年度预算批复附年度绩效目标"),
+    ("RD.CON.2", "长期稳定（无固定期限）", "院属常设机构经费"),
+    ("RD.EVAL.1", "10", "研究所评估每10年一次，含国际专家"),
+    ("RD.EVAL.3", "1", "研究员为固定岗位，考核不影响经费"),
+    ("RD.EVAL.5", "2.4", "科技统计年报：900篇中22篇"),
+    ("RD.IP.1", "2", "与合作高校逐项目约定，框架协议仅约定权属"),
+    ("RD.IP.3", "50", "2023—2025：奖励÷净收入=50%"),
+    ("RD.IP.4", "1", "仅有上级政策，未出台内部办法"),
+    ("RD.IP.5", "否", "按国有资产管理"),
+    ("RD.HR.1", "1", "编制内为主，执行事业单位薪酬和职称标准，可编外聘用"),
+    ("RD.HR.2", "否", "计入绩效工资总额"),
+    ("RC.FUND.5", "22", "2025年财务决算：稳定支持占22%"),
+    ("RC.FUND.6", "78", "竞争性项目与横向经费占78%"),
+    ("RC.FUND.3", "8", "本周期较上周期年均增8%"),
+    ("RC.FUND.4", "1.2亿元", "2025年：1.2亿元"),
+    ("RC.TAL.4", "20", "5人中1人"),
+    ("RC.TAL.6", "500", "五年启动经费500万元"),
+    ("RC.INF.2", "2", "设年度集中技术经费"),
+    ("RC.INF.5", "3", "大型科研仪器开放共享记录，对外收费"),
+    ("RC.ORG.1", "1", "单一园区，项目合作"),
+    ("RC.ORG.2", "3", "院先导专项含外部合作方和阶段评审节点"),
+    ("RC.ORG.4", "95", "2023—2025年：40项共3,800万元"),
+    ("PI.TTO.1", "2", "科技处下设知识产权办公室"),
+    ("PI.TTO.5", "6", "300件中18件"),
+    ("PI.TTO.6", "8", "8人"),
+    ("PI.TTO.4", "否", "仅报送"),
+    ("PI.VEN.4", "0.67", "2023—2025年2家"),
+    ("PI.VEN.5", "1.2亿元", "累计1.2亿元/家"),
+    ("PI.VEN.6", "2", "一例股权转让，研究所实现收益"),
+    ("PI.CAP.3", "2", "每年开展概念验证项目征集"),
+    ("PI.CAP.4", "20", "10轮中2轮"),
+    ("PI.CAP.5", "2", "与院属产业基金签合作协议"),
+    ("PI.INC.5", "1", "仅有办公空间"),
+    ("PI.INC.6", "3", "自建中试平台"),
+)
+TTO_2025_ANSWERS: Answers = (
+    ("RD.GOV.3", "2", "技术转移中心主任为处级，低于分管科研副校长"),
+    ("RD.EVAL.1", "12", "学科评估含国际专家，约12年一次"),
+    ("RD.EVAL.3", "1", "高校PI考核与经费无关"),
+    ("RD.IP.1", "2", "与附属医院框架协议仅约定权属"),
+    ("RD.IP.3", "65", "2023—2025：奖励÷净收入=65%"),
+    ("RD.IP.4", "3", "赋权试点高校，2025年赋权5项，有事前评估"),
+    ("RD.IP.5", "是", "学校2025年实行单列管理"),
+    ("RD.HR.1", "1", "执行学校人事制度"),
+    ("RD.HR.2", "是", "学校转化奖励单列发放"),
+    ("RC.FUND.4", "2.6亿元", "2025年学校四技合同到账2.6亿元"),
+    ("RC.INF.2", "1", "偶尔集中采购"),
+    ("RC.INF.5", "2", "平台仅服务校内"),
+    ("RC.ORG.2", "1", "仅有临时性合作"),
+    ("RC.ORG.4", "42万", "2023—2025年：120项共5,040万元"),
+    ("PI.TTO.1", "2", "技术转移中心配备知识产权人员"),
+    ("PI.TTO.5", "4", "1,200件中48件"),
+    ("PI.TTO.6", "22", "22人"),
+    ("PI.TTO.4", "是", "学校公开发布年度转化报告"),
+    ("PI.VEN.4", "2", "2023—2025年6家"),
+    ("PI.VEN.5", "900", "累计900万元/家"),
+    ("PI.VEN.6", "2", "一例股权转让，学校持股平台实现收益"),
+    ("PI.CAP.3", "3", "学校概念验证基金由转化团队运作"),
+    ("PI.CAP.4", "30", "10轮中3轮"),
+    ("PI.CAP.5", "3", "学校持股平台参与设立基金（LP）"),
+    ("PI.INC.5", "2", "大学科技园湿实验室，无配套服务"),
+    ("PI.INC.6", "1", "逐案外购中试服务"),
+)
+VIB_ANSWERS: Answers = (
+    ("RD.GOV.4", "4", "vib.be/management-structure; raad-van-bestuur (c. 2019-2020)"),
+    ("RD.GOV.2", "43", "published roster 6 of 14 (REVIEW §2)"),
+    ("RD.GOV.3", "4", "two managing directors (biovox c. 2020)"),
+    ("RD.CON.4", "4", "management agreement, evaluations 2007/2012/2017"),
+    ("RD.CON.2", "5", "5-year convenants since 1996"),
+    ("RD.EVAL.1", "5", "4th review 2015 → every 5 years"),
+    ("RD.EVAL.3", "3", "biovox c. 2020"),
+    ("RD.EVAL.5", "10.5", "88 of 840 (2016/17)"),
+    ("RD.IP.1", "4", "joint venture, 50-50 (2007, 2015)"),
+    ("RD.IP.3", "70", "policy benchmark (design)"),
+    ("RD.IP.4", "3", "policy benchmark (design)"),
+    ("RD.IP.5", "yes", "private non-profit, no appraisal"),
+    ("RD.HR.1", "4", "own recruitment and payroll"),
+    ("RD.HR.2", "yes", "no pay cap"),
+    ("RC.FUND.5", "27", "27% (c. 2020)"),
+    ("RC.FUND.6", "73", "73% (c. 2020, derived)"),
+    ("RC.FUND.3", "21", "average of +20/+10/+34%"),
+    ("RC.FUND.4", "16380", "21 M€ × 7.8 (2019)"),
+    ("RC.TAL.4", "100", "all vacancies open internationally"),
+    ("RC.TAL.6", "1560", "2 M€ over 5 years (2009)"),
+    ("RC.INF.2", "4", "Tech Watch 2008, Innovation Lab 2017"),
+    ("RC.INF.5", "4", "9 core facilities (2016), Core for Life"),
+    ("RC.ORG.1", "4", "virtual institute, 8→10 centres"),
+    ("RC.ORG.2", "4", "Grand Challenges Program (2017)"),
+    ("RC.ORG.4", "500", "design (reference = target)"),
+    ("PI.TTO.1", "4", "Innovation & Business, Discovery Sciences"),
+    ("PI.TTO.5", "30", "design (reference = target)"),
+    ("PI.TTO.6", "34", "design (reference = target)"),
+    ("PI.TTO.4", "yes", "annual reports (2003, 2016, 2019)"),
+    ("PI.VEN.4", "1.4", "18 (2015) → 25 (2020)"),
+    ("PI.VEN.5", "35568", "820 M€ / 18 (2015)"),
+    ("PI.VEN.6", "4", "Devgen, Multiplicom, Biotalys"),
+    ("PI.CAP.3", "4", "New Ventures capital-first rule"),
+    ("PI.CAP.4", "75", "design (reference = target)"),
+    ("PI.CAP.5", "4", "V-Bio Ventures (2015), EIF cornerstone"),
+    ("PI.INC.5", "4", "VIB Bio-Incubator with PMV (2023)"),
+    ("PI.INC.6", "3", "Agro-Incubator, Discovery Sciences"),
+)
+
+ACADEMY_RESPONDENTS = ("张伟（科研处）", "李娜（成果转化处）", "陈明（所务委员会）")
+ACADEMY_GROUP: dict[str, tuple[int, int, int]] = {
+    # A group assessment: the three respondents' levels for these indicators, one row each. The
+    # median is the institute's answer above, so the scores stay those of the answers; a spread of
+    # two levels shows as a disagreement.
+    "RD.GOV.3": (2, 3, 2),
+    "RD.EVAL.3": (1, 1, 2),
+    "RD.IP.1": (2, 3, 1),
+    "RD.IP.4": (1, 2, 1),
+    "RC.INF.2": (2, 2, 3),
+    "RC.INF.5": (3, 2, 4),
+    "RC.ORG.2": (3, 3, 2),
+    "PI.TTO.1": (2, 3, 2),
+    "PI.CAP.3": (2, 2, 1),
+    "PI.INC.6": (3, 4, 3),
+}
+ACADEMY_UNSUPPORTED = ("RD.GOV.3", 1)
+"""(indicator, respondent index) of a level-3 claim made without evidence (``unsupported_claim``)."""
+UNSUPPORTED_COMMENT = "所里普遍认为已达到，但尚未整理成文件"
 
 
 @dataclass(frozen=True)
-class Profile:
-    """How mature an institution is, pillar by pillar."""
+class Sample:
+    """One sample workbook: who answers, in which language, and what."""
 
-    seed: str
-    """Seeds the per-indicator variation; the same institution keeps it across years."""
     lang: str
-    year: int
-    institution: dict[str, str]
-    level: dict[str, float]
-    """Pillar id → typical level on the rubric's scale."""
-    fraction: dict[str, float]
-    """Pillar id → how far number answers go from the worst goalpost towards VIB's reference."""
-    yes: dict[str, float]
-    """Pillar id → chance of answering yes to a yes/no question."""
-    not_answered: tuple[str, ...] = ()
-    """Indicator ids left unanswered (ignored when the rubric does not have them)."""
-    factor: dict[str, float] = field(default_factory=dict)
-    """Indicator id → number answer as this multiple of VIB's reference (overrides ``fraction``)."""
+    institution: dict[str, Any]
+    """Institution sheet values as typed; ``profile`` is a profile id, written as its dropdown name."""
+    answers: Answers
+    typed_levels: bool = False
+    """Levels typed as bare numbers instead of picked from the dropdown."""
+    group: dict[str, tuple[int, ...]] = field(default_factory=dict)
     respondents: tuple[str, ...] = ()
-    staff: int = 300
-    """Research staff headcount, quoted where answers are per 100 research staff."""
 
 
-# --------------------------------------------------------------------------- the institutions
-
-SHANGHAI_NAME = "上海明湖生物医药创新研究院"
-SHANGHAI_2025 = Profile(
-    seed="shanghai-biomed",
-    lang="zh",
-    year=2025,
-    institution={
-        "name": SHANGHAI_NAME,
-        "country": "中国",
-        "type": "新型研发机构（生物医药）",
-        "year": "2025",
-        "contact": "科技发展部 王敏",
-        "date": "2025-11-20",
-    },
-    level={"RD": 1.1, "RC": 2.0, "PI": 3.2},
-    fraction={"RD": 0.3, "RC": 0.55, "PI": 0.9},
-    yes={"RD": 0.2, "RC": 0.5, "PI": 0.9},
-    not_answered=("RC.FUND.3", "PI.INC.3", "RD.EVAL.2"),
-    factor={"PI.INC.1": 3.4},
-    staff=260,  # a large incubator: space is where such institutes are strong
-)
-SHANGHAI_2026 = replace(
-    SHANGHAI_2025,
-    year=2026,
-    institution={**SHANGHAI_2025.institution, "year": "2026", "date": "2026-11-18"},
-    # The 2026 reform: a multi-year performance agreement, a board with industry seats,
-    # an evaluation rulebook and a written IP framework with the partner universities.
-    level={**SHANGHAI_2025.level, "RD": 2.7},
-    fraction={**SHANGHAI_2025.fraction, "RD": 0.7},
-    yes={**SHANGHAI_2025.yes, "RD": 0.8},
-    not_answered=("PI.INC.3",),
-)
-TTO_2025 = Profile(
-    seed="provincial-university-tto",
-    lang="en",
-    year=2025,
-    institution={
-        "name": "Lanshan Provincial University — Technology Transfer Office",
-        "country": "China",
-        "type": "University technology-transfer office",
-        "year": "2025",
-        "contact": "Liu Yang, deputy head of the TTO",
-        "date": "2025-09-30",
-    },
-    level={"RD": 0.9, "RC": 1.2, "PI": 1.0},
-    fraction={"RD": 0.15, "RC": 0.12, "PI": 0.06},
-    yes={"RD": 0.1, "RC": 0.3, "PI": 0.15},
-    not_answered=("PI.CAP.2", "PI.INC.3", "RC.FUND.3", "PI.VEN.2"),
-    staff=540,
-)
-ACADEMY_2025 = Profile(
-    seed="academy-institute",
-    lang="zh",
-    year=2025,
-    institution={
-        "name": "江南科学院分子与细胞研究所",
-        "country": "中国",
-        "type": "科学院研究所",
-        "year": "2025",
-        "contact": "所长办公室 周婷",
-        "date": "2025-12-05",
-    },
-    level={"RD": 2.0, "RC": 2.6, "PI": 1.6},
-    fraction={"RD": 0.45, "RC": 0.6, "PI": 0.3},
-    yes={"RD": 0.5, "RC": 0.7, "PI": 0.4},
-    not_answered=("PI.INC.3",),
-    respondents=("张伟（科研处）", "李娜（成果转化处）", "陈明（所务委员会）"),
-    staff=410,
-)
-REFERENCE_INSTITUTION = {
-    "name": "VIB (reference values)",
-    "country": "Belgium",
-    "type": "Life-sciences research institute (reference)",
-    "contact": "",
-    "date": "",
-}
-
-# --------------------------------------------------------------------------- wording
-
-EVIDENCE: dict[tuple[str, str], tuple[str, ...]] = {
-    ("zh", "level"): (
-        "{year}年度工作总结第{n}页",
-        "理事会会议纪要（{year}年第{n}次会议）",
-        "内部管理制度汇编（{year}版）第{n}章",
-        "与主管部门签订的协议文本（{year}）",
-        "机构章程（{year}年修订）第{n}条",
+SAMPLES: dict[str, Sample] = {
+    "shanghai-biomed-2025.xlsx": Sample(
+        "zh",
+        {
+            "name": SHANGHAI_NAME,
+            "country": "中国",
+            "type": "新型研发机构（生物医药）",
+            "year": 2025,
+            "profile": "institute",
+            "research_staff": 420,
+        },
+        SHANGHAI_2025_ANSWERS,
     ),
-    ("zh", "money"): ("财务处{year}年度决算报表", "{year}年度审计报告附注{n}"),
-    ("zh", "number"): (
-        "{year}年度统计年报",
-        "科研管理系统导出数据（截至{year}年12月31日）",
-        "成果转化年度报告（{year}）第{n}页",
+    "shanghai-biomed-2026.xlsx": Sample(
+        "zh",
+        {
+            "name": SHANGHAI_NAME,
+            "country": "中国",
+            "type": "新型研发机构（生物医药）",
+            "year": "2026年",
+            "profile": "institute",
+            "research_staff": 460,
+        },
+        SHANGHAI_2026_ANSWERS,
     ),
-    ("zh", "boolean"): ("官网公开信息（{year}年）", "{year}年度成果转化报告"),
-    ("en", "level"): (
-        "University regulations handbook {year}, ch. {n}",
-        "Minutes of the university council, {year}, item {n}",
-        "TTO annual work summary {year}, p. {n}",
-        "Agreement with the provincial department of education ({year})",
+    "academy-institute-2025.xlsx": Sample(
+        "zh",
+        {
+            "name": "某院属研究所",
+            "country": "中国",
+            "type": "科学院研究所",
+            "year": 2025,
+            "profile": "institute",
+            "research_staff": "1,150",
+        },
+        ACADEMY_2025_ANSWERS,
+        group=dict(ACADEMY_GROUP),
+        respondents=ACADEMY_RESPONDENTS,
     ),
-    ("en", "money"): ("Finance office figures FY{year}", "Audited accounts {year}, note {n}"),
-    ("en", "number"): ("TTO database export, 31 Dec {year}", "Annual statistics report {year}, p. {n}"),
-    ("en", "boolean"): ("University website, accessed {year}", "TTO annual report {year}"),
+    "provincial-university-tto-2025.xlsx": Sample(
+        "zh",
+        {
+            "name": "某省属高校技术转移中心",
+            "country": "中国",
+            "type": "高校技术转移机构",
+            "year": "2025年",
+            "profile": "university_tto",
+            "research_staff": "3,800",
+        },
+        TTO_2025_ANSWERS,
+        typed_levels=True,
+    ),
+    "vib-reference.xlsx": Sample(
+        "en",
+        {
+            "name": "VIB (Flanders)",
+            "country": "Belgium",
+            "type": "Life-sciences research institute (reference answers)",
+            "year": 2020,
+            "profile": "institute",
+            "research_staff": "1,700",
+        },
+        VIB_ANSWERS,
+    ),
 }
-NORMALISED = {
-    "zh": "已按每百名科研人员折算（科研人员 {staff} 人）",
-    "en": "Normalised per 100 research staff ({staff} staff)",
-}
-NOT_APPLICABLE = {"zh": "不适用", "en": "N/A"}
-NO_DATA = {"zh": "暂无统计数据", "en": "Not tracked yet"}
-
-
-# --------------------------------------------------------------------------- answers
-
-
-def _rng(profile: Profile, ind: Indicator, salt: str = "") -> random.Random:
-    return random.Random(f"{profile.seed}:{ind.id}:{salt}")
-
-
-def _round(ind: Indicator, x: float) -> float:
-    if ind.percent or (ind.unit is not None and ind.unit.en.startswith("year")):
-        return float(round(x))
-    if abs(x) >= 10:
-        return float(round(x))
-    if abs(x) >= 1:
-        return round(x, 1)
-    return float(f"{x:.2g}")
-
-
-def _clip(ind: Indicator, rubric: Rubric, x: float) -> float:
-    if ind.type == "level":
-        return float(min(max(x, rubric.scale.min), rubric.scale.max))
-    if ind.type == "boolean":
-        return 1.0 if x >= 0.5 else 0.0
-    low, high = answer_bounds(ind)
-    return min(max(x, low if low is not None else x), high if high is not None else x)
-
-
-def base_answer(profile: Profile, rubric: Rubric, ind: Indicator) -> Value:
-    """The institution's answer before respondents differ: follows the profile, varies by indicator."""
-    if ind.id in profile.not_answered:
-        return None
-    rng = _rng(profile, ind)
-    if ind.type == "level":
-        return _clip(ind, rubric, round(profile.level[ind.pillar] + rng.uniform(-0.9, 0.9)))
-    if ind.type == "boolean":
-        return 1.0 if rng.random() < profile.yes[ind.pillar] else 0.0
-    if ind.id in profile.factor:
-        return _clip(ind, rubric, _round(ind, ind.reference * profile.factor[ind.id]))
-    f = max(0.0, profile.fraction[ind.pillar] * rng.uniform(0.7, 1.3))
-    return _clip(ind, rubric, _round(ind, ind.min + f * (ind.reference - ind.min)))
-
-
-def _holds(cond: Condition, answers: dict[str, Value]) -> bool | None:
-    value = answers.get(cond.indicator)
-    return None if value is None else cond.holds(value)
-
-
-def _satisfying(cond: Condition, ind: Indicator, rubric: Rubric, current: float) -> float:
-    """The answer nearest ``current`` that meets ``cond``, in the indicator's own steps."""
-    x = current
-    if cond.at_least is not None and x < cond.at_least:
-        x = cond.at_least if ind.type != "number" else max(cond.at_least, _round(ind, 0.1 * ind.reference))
-    if cond.at_most is not None and x > cond.at_most:
-        x = cond.at_most
-    if ind.type == "level":
-        x = float(int(x) + (0 if x.is_integer() else 1))
-    return _clip(ind, rubric, x)
-
-
-def _failing(cond: Condition, ind: Indicator, rubric: Rubric) -> float | None:
-    """An answer in range that fails ``cond``, or None when there is none."""
-    low, high = (
-        (float(rubric.scale.min), float(rubric.scale.max)) if ind.type == "level" else answer_bounds(ind)
-    )
-    if ind.type == "boolean":
-        low, high = 0.0, 1.0
-    if cond.at_least is not None and (low is None or low < cond.at_least):
-        return low if low is not None else cond.at_least - max(1.0, abs(cond.at_least) * 0.5)
-    if cond.at_most is not None and (high is None or high > cond.at_most):
-        bump = 1.0 if ind.type != "number" else max(1.0, abs(cond.at_most) * 0.5)
-        return cond.at_most + bump if high is None else min(high, cond.at_most + bump)
-    return None
-
-
-def make_consistent(
-    checks: Iterable[Check], answers: dict[str, Value], rubric: Rubric, keep: set[str]
-) -> None:
-    """Mend answers so that no check fails: lower the claim, or (if the claim is kept) raise the fact."""
-    inds = rubric.indicator_map()
-    for _ in range(3):  # one mend can break another check; settle in a few rounds
-        for check in checks:
-            if _holds(check.when, answers) and _holds(check.then, answers) is False:
-                claim, fact = check.when.indicator, check.then.indicator
-                if claim in keep:
-                    answers[fact] = _satisfying(check.then, inds[fact], rubric, answers[fact] or 0.0)
-                else:
-                    failing = _failing(check.when, inds[claim], rubric)
-                    answers[claim] = failing if failing is not None else None
-
 
 # --------------------------------------------------------------------------- workbook cells
+
+_INT = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 
 
 @dataclass
@@ -279,81 +354,61 @@ class Row:
     respondent: str = ""
 
 
-def _cell(profile: Profile, rubric: Rubric, ind: Indicator, value: Value, *, plain: bool = False) -> Any:
-    """The answer as someone would put it in the cell (dropdown label, 是/否, a number)."""
-    if value is None:
-        return None
-    if ind.type == "level":
+def cell(sample: Sample, rubric: Rubric, ind: Indicator, typed: str) -> Any:
+    """The answer as it sits in the cell: a dropdown entry, 是/否, a number, or text as typed."""
+    if ind.type == "level" and _INT.fullmatch(typed):
+        level = int(typed)
         return (
-            int(value) if plain else level_entries(rubric, ind, profile.lang)[int(value) - rubric.scale.min]
+            level
+            if sample.typed_levels
+            else level_entries(rubric, ind, sample.lang)[level - rubric.scale.min]
         )
-    if ind.type == "boolean":
-        yes, no = YES_NO[profile.lang]
-        return yes if value else no
-    return int(value) if float(value).is_integer() else value
+    if ind.type == "boolean" and typed in ("是", "否"):
+        yes, no = YES_NO[sample.lang]
+        return yes if typed == "是" else no
+    if _INT.fullmatch(typed):
+        return int(typed)
+    if _DECIMAL.fullmatch(typed):
+        return float(typed)
+    return typed  # with a unit or suffix (2600万, 20%, 3年), a thousands separator, a named answer
 
 
-def _evidence(profile: Profile, ind: Indicator, value: Value, rng: random.Random) -> str:
-    if value is None:
-        return ""
-    if ind.type == "level" and value == 0:
-        return ""  # nothing to cite
-    # Most answers cite something; a few weak ones do not (a claimed level of 3+ always does).
-    if (ind.type != "level" or value < 3) and rng.random() < 0.2:
-        return ""
-    unit = ind.unit.en if ind.unit else ""
-    kind = "money" if ind.type == "number" and ("EUR" in unit or "ratio" in unit) else ind.type
-    return rng.choice(EVIDENCE[(profile.lang, kind)]).format(year=profile.year, n=rng.randint(2, 12))
+def rows(sample: Sample, rubric: Rubric) -> dict[str, list[Row]]:
+    inds = rubric.indicator_map()
+    out: dict[str, list[Row]] = {}
+    for ind_id, typed, evidence in sample.answers:
+        ind = inds[ind_id]  # a KeyError here: the answers name an id the rubric does not have
+        if ind_id not in sample.group:
+            out[ind_id] = [Row(cell(sample, rubric, ind, typed), evidence)]
+            continue
+        assert sorted(sample.group[ind_id])[1] == int(typed), f"{ind_id}: the median must be the answer"
+        out[ind_id] = [
+            Row(cell(sample, rubric, ind, str(level)), evidence, "", who)
+            for level, who in zip(sample.group[ind_id], sample.respondents, strict=True)
+        ]
+    if sample.group:
+        ind_id, k = ACADEMY_UNSUPPORTED
+        out[ind_id][k].evidence = ""
+        out[ind_id][k].comment = UNSUPPORTED_COMMENT
+    return out
 
 
-def _comment(profile: Profile, ind: Indicator, value: Value, rng: random.Random) -> str:
-    if value is None:
-        return NO_DATA[profile.lang]
-    unit = ind.unit.en if ind.unit else ""
-    if "per 100 research staff" in unit and rng.random() < 0.5:
-        return NORMALISED[profile.lang].format(staff=profile.staff)
-    return ""
-
-
-def single_rows(profile: Profile, rubric: Rubric, answers: dict[str, Value]) -> dict[str, list[Row]]:
-    """One row per indicator, filled the way people really fill a workbook."""
-    rows: dict[str, list[Row]] = {}
-    done: set[str] = set()  # each hand-typed form once per workbook
-
-    def once(form: str) -> bool:
-        first = form not in done
-        done.add(form)
-        return first
-
-    for ind in rubric.indicators():
-        value = answers.get(ind.id)
-        rng = _rng(profile, ind, "text")
-        cell = _cell(profile, rubric, ind, value)
-        if value is None and once("n/a"):
-            cell = NOT_APPLICABLE[profile.lang]
-        elif value is not None and ind.type == "number":
-            if value >= 1000 and once("thousands"):
-                cell = f"{value:,.0f}"  # typed with a thousands separator
-            elif ind.percent and once("percent"):
-                cell = f"{value:g}%"
-            elif not ind.percent and once("text"):
-                cell = f"{value:g}"  # a number stored as text
-        elif value is not None and ind.type == "level" and value < 3 and once("typed level"):
-            cell = _cell(profile, rubric, ind, value, plain=True)  # typed, not picked from the list
-        rows[ind.id] = [Row(cell, _evidence(profile, ind, value, rng), _comment(profile, ind, value, rng))]
-    return rows
-
-
-def fill(profile: Profile, rubric: Rubric, rows: dict[str, list[Row]]) -> bytes:
-    wb = build_template(rubric, profile.lang, copies={k: len(v) for k, v in rows.items() if len(v) > 1})
+def fill(sample: Sample, rubric: Rubric) -> bytes:
+    filled = rows(sample, rubric)
+    wb = build_template(rubric, sample.lang, copies={k: len(v) for k, v in filled.items() if len(v) > 1})
     inst = wb["Institution"]
+    profiles = {p.id: p.name.get(sample.lang) for p in rubric.profiles}
     for r, key in enumerate(institution_keys(rubric), start=2):
-        inst.cell(row=r, column=2, value=profile.institution.get(key) or None)
+        if key in sample.institution:
+            value = sample.institution[key]
+            inst.cell(row=r, column=2, value=profiles[value] if key == "profile" else value)
     ws = wb["Responses"]
     seen: dict[str, int] = {}
     for r in range(2, ws.max_row + 1):
         ind_id = ws.cell(row=r, column=COL["id"]).value
-        row = rows[ind_id][seen.get(ind_id, 0)]
+        if ind_id not in filled:
+            continue  # not answered (or not applicable to the profile): left blank
+        row = filled[ind_id][seen.get(ind_id, 0)]
         seen[ind_id] = seen.get(ind_id, 0) + 1
         for name in ("answer", "evidence", "comment", "respondent"):
             value = getattr(row, name)
@@ -361,97 +416,8 @@ def fill(profile: Profile, rubric: Rubric, rows: dict[str, list[Row]]) -> bytes:
     return workbook_bytes(wb)
 
 
-# --------------------------------------------------------------------------- the samples
-
-
-def profile_answers(profile: Profile, rubric: Rubric, keep: set[str] | None = None) -> dict[str, Value]:
-    answers = {ind.id: base_answer(profile, rubric, ind) for ind in rubric.indicators()}
-    make_consistent(rubric.checks, answers, rubric, keep or set())
-    return answers
-
-
-def simple_sample(profile: Profile, rubric: Rubric) -> bytes:
-    return fill(profile, rubric, single_rows(profile, rubric, profile_answers(profile, rubric)))
-
-
-def academy_sample(profile: Profile, rubric: Rubric) -> bytes:
-    """Three respondents who disagree on some levels; one unsupported claim; one failed check."""
-    inds = rubric.indicator_map()
-    # The contradiction: the first check that an in-range pair of answers can fail.
-    broken = next(
-        c
-        for c in rubric.checks
-        if _failing(c.then, inds[c.then.indicator], rubric) is not None
-        and inds[c.when.indicator].type != "boolean"
-    )
-    in_checks = {c.when.indicator for c in rubric.checks} | {c.then.indicator for c in rubric.checks}
-    levels = [i.id for i in rubric.indicators() if i.type == "level" and i.id not in in_checks]
-    numbers = [i.id for i in rubric.indicators() if i.type == "number" and i.id not in in_checks]
-    group = levels[:8] + numbers[:2]
-    pair = {broken.when.indicator, broken.then.indicator}
-    unsupported = next(
-        i.id for i in rubric.indicators() if i.type == "level" and i.id not in group and i.id not in pair
-    )
-
-    answers = {ind.id: base_answer(profile, rubric, ind) for ind in rubric.indicators()}
-    answers[unsupported] = max(3.0, answers[unsupported] or 0.0)
-    claim = inds[broken.when.indicator]
-    answers[claim.id] = _satisfying(broken.when, claim, rubric, answers[claim.id] or 0.0)
-    make_consistent([c for c in rubric.checks if c is not broken], answers, rubric, {unsupported, claim.id})
-    answers[broken.then.indicator] = _failing(broken.then, inds[broken.then.indicator], rubric)
-
-    rows = single_rows(profile, rubric, answers)
-    rows[unsupported][0].evidence = ""
-    rows[unsupported][0].comment = "所里普遍认为已达到，但尚未整理成文件"
-    rows[claim.id][0].comment = "理事会章程已修订"
-    # Levels the three respondents see differently: mostly one level apart, now and then two.
-    spreads = ((0, 1, 0), (0, 2, 0), (1, 0, 0), (0, 0, -1), (-1, 1, 1), (0, -2, 0), (0, 1, 0), (1, 0, 1))
-    for k, ind_id in enumerate(group):
-        ind = inds[ind_id]
-        base = answers[ind_id]
-        group_rows = []
-        for j, who in enumerate(profile.respondents):
-            rng = _rng(profile, ind, who)
-            value: Value
-            if base is None:
-                value = None
-            elif ind.type == "level":
-                value = _clip(ind, rubric, base + spreads[k % len(spreads)][j])
-            else:
-                value = _clip(ind, rubric, _round(ind, base * rng.uniform(0.8, 1.2)))
-            evidence = _evidence(profile, ind, value, rng)
-            group_rows.append(Row(_cell(profile, rubric, ind, value), evidence, "", who))
-        rows[ind_id] = group_rows
-    return fill(profile, rubric, rows)
-
-
-def reference_sample(rubric: Rubric) -> bytes:
-    """VIB's own reference values: scores exactly the reference, a gap of 0."""
-    year = rubric.version.split(".")[0]
-    profile = Profile(
-        seed="vib",
-        lang="en",
-        year=int(year) if year.isdigit() else 0,
-        institution={**REFERENCE_INSTITUTION, "year": year if year.isdigit() else ""},
-        level={},
-        fraction={},
-        yes={},
-    )
-    rows = {
-        ind.id: [Row(_cell(profile, rubric, ind, ind.reference), ind.source, "VIB reference value")]
-        for ind in rubric.indicators()
-    }
-    return fill(profile, rubric, rows)
-
-
 def build_all(rubric: Rubric) -> dict[str, bytes]:
-    return {
-        "shanghai-biomed-2025.xlsx": simple_sample(SHANGHAI_2025, rubric),
-        "shanghai-biomed-2026.xlsx": simple_sample(SHANGHAI_2026, rubric),
-        "provincial-university-tto-2025.xlsx": simple_sample(TTO_2025, rubric),
-        "academy-institute-2025.xlsx": academy_sample(ACADEMY_2025, rubric),
-        "vib-reference.xlsx": reference_sample(rubric),
-    }
+    return {name: fill(sample, rubric) for name, sample in SAMPLES.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

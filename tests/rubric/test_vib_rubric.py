@@ -60,6 +60,10 @@ def raw_texts(raw: dict[str, Any]) -> Iterator[tuple[str, Any]]:
         yield f"bands.{b['id']}.name", b["name"]
     for k, v in raw.get("themes", {}).items():
         yield f"themes.{k}", v
+    for prof in raw.get("profiles", []):
+        yield f"profiles.{prof['id']}.name", prof["name"]
+    if "money" in raw:
+        yield "money.unit", raw["money"]["unit"]
     for p in raw["pillars"]:
         yield from _node_texts(p)
         for d in p["dimensions"]:
@@ -69,7 +73,7 @@ def raw_texts(raw: dict[str, Any]) -> Iterator[tuple[str, Any]]:
                 yield f"{i['id']}.question", i.get("question")
                 for k, v in (i.get("levels") or {}).items():
                     yield f"{i['id']}.levels.{k}", v
-                if i.get("unit") not in (None, "percent"):
+                if i.get("unit") not in (None, "percent", "money"):  # money: the rubric's money unit
                     yield f"{i['id']}.unit", i["unit"]
                 for n, r in enumerate(i.get("recommendations") or []):
                     yield f"{i['id']}.recommendations.{n}.text", r["text"]
@@ -118,9 +122,9 @@ def test_vib_has_the_three_pillars_of_the_vib_model(vib: Rubric) -> None:
         assert p.name.get("zh") == zh
 
 
-def test_vib_has_30_to_40_indicators_of_mixed_types(vib: Rubric) -> None:
+def test_vib_has_30_to_45_indicators_of_mixed_types(vib: Rubric) -> None:
     indicators = list(vib.indicators())
-    assert 30 <= len(indicators) <= 40
+    assert 30 <= len(indicators) <= 45
     types = Counter(i.type for i in indicators)
     assert types["level"] >= 5
     assert types["number"] >= 5
@@ -132,11 +136,11 @@ def test_vib_has_30_to_40_indicators_of_mixed_types(vib: Rubric) -> None:
 
 def test_vib_themes_and_bands_are_those_of_the_spec(vib: Rubric) -> None:
     assert {k: t.get("zh") for k, t in vib.themes.items()} == THEMES
-    assert [(b.min, b.id) for b in vib.bands] == [
-        (0, "nascent"),
-        (25, "developing"),
-        (50, "established"),
-        (75, "leading"),
+    assert [(b.min, b.id) for b in vib.bands] == [  # 2027.1: 起步 / 追赶 / 并跑 / 领跑
+        (0, "starting"),
+        (25, "catching_up"),
+        (50, "keeping_pace"),
+        (75, "front_runner"),
     ]
     assert (vib.scale.min, vib.scale.max) == (0, 4)
 

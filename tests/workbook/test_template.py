@@ -29,6 +29,7 @@ from vibbench.workbook.template import (
     answer_bounds,
     build_template,
     level_entries,
+    staff_cell,
     workbook_bytes,
     write_template,
 )
@@ -324,6 +325,14 @@ def _reader() -> Any:
     return pytest.importorskip("vibbench.workbook.reader", reason="the workbook reader is not there yet")
 
 
+def _staff(wb: Any, rubric: Rubric) -> None:
+    """Answer research_staff where the template asks for it: 100, so per-100 values equal the raw totals."""
+    where = staff_cell(rubric)
+    if where is not None:
+        sheet, cell = where.split("!")
+        wb[sheet][cell] = 100
+
+
 @pytest.mark.parametrize(("name", "lang"), CASES)
 def test_round_trip_through_the_reader(
     tmp_path: Path, rubrics: dict[str, Rubric], name: str, lang: str
@@ -341,6 +350,7 @@ def test_round_trip_through_the_reader(
         expected[ind.id] = value
     wb["Institution"]["B2"] = "Test Institute"
     wb["Institution"]["B5"] = "2025"
+    _staff(wb, rubric)
     path = tmp_path / "filled.xlsx"
     path.write_bytes(workbook_bytes(wb))
 
@@ -397,6 +407,7 @@ def test_libreoffice_round_trip(tmp_path: Path, rubrics: dict[str, Rubric]) -> N
         cell, value = _fill_value(rubric, ind, "zh", k)
         ws.cell(row=r, column=COL["answer"], value=cell)
         expected[ind.id] = value
+    _staff(wb, rubric)
     src = tmp_path / "in" / "filled.xlsx"
     src.parent.mkdir()
     src.write_bytes(workbook_bytes(wb))

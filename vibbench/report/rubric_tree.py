@@ -23,6 +23,8 @@ def rubric_tree(rubric: Rubric, lang: str, *, color: bool = False, width: int | 
     w = effective_weights(rubric)
     zh = lang == "zh"
     ref_word = "参照：" if zh else "ref: "
+    source_word = "来源：" if zh else "source: "
+    money_word = "汇率来源：" if zh else "exchange rates: "
     title = f"[bold]{escape(rubric.id)}[/] {escape(rubric.version)} — {escape(rubric.title.get(lang))}"
     tree = Tree(title)
     for p in rubric.pillars:
@@ -31,10 +33,12 @@ def rubric_tree(rubric: Rubric, lang: str, *, color: bool = False, width: int | 
             dn = pn.add(f"[bold]{escape(d.id)}[/] {escape(d.name.get(lang))}  [cyan]{w[d.id]:.1%}[/]")
             for i in d.indicators:
                 kind = type_name(i.type, lang)
-                dn.add(
+                node = dn.add(
                     f"{escape(i.id)} {escape(i.name.get(lang))}  [cyan]{w[i.id]:.1%}[/]  [dim]{kind}[/]  "
                     f"{ref_word}[green]{escape(answer_text(rubric, i, i.reference, lang))}[/]"
                 )
+                if i.source:  # where the reference value comes from: a reference is never unsourced
+                    node.add(f"[dim]{source_word}{escape(i.source)}[/]")
     buf = io.StringIO()
     console = Console(
         file=buf,
@@ -45,6 +49,12 @@ def rubric_tree(rubric: Rubric, lang: str, *, color: bool = False, width: int | 
         legacy_windows=False,
     )
     console.print(tree)
+    if rubric.reference_source:
+        console.print(
+            f"{ref_word}{rubric.reference_name.get(lang)} — {rubric.reference_source}", markup=False
+        )
+    if rubric.money is not None and rubric.money.source:
+        console.print(f"{money_word}{rubric.money.source}", markup=False)
     if rubric.checks:
         console.print(("校验：" if zh else "checks: ") + ", ".join(c.id for c in rubric.checks), markup=False)
     return buf.getvalue()
