@@ -149,7 +149,7 @@ def test_json_drops_controls_from_name_and_path() -> None:
 def test_report_drops_controls_from_name_and_path() -> None:
     from vibbench.report.document import render_report
 
-    text = render_report(nasty_result(), "en", None, version="0", generated="2026-01-01")
+    text = render_report(nasty_result(), "en", version="0", generated="2026-01-01")
     no_controls(text)
     title = next(ln for ln in text.splitlines() if ln.startswith("# "))
     assert "Evil" in title and "workbooks read" in title  # one line: nothing forged below it

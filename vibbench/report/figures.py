@@ -60,8 +60,9 @@ def title(name: str, lang: str) -> str:
 
 
 def plain(text: str) -> str:
-    """A label as plain text (see :func:`_safe`)."""
-    return _safe(text)
+    """A label as plain text: no control characters, on one line (for labels given explicitly,
+    which matplotlib never hides; see :func:`_safe` for labels it collects itself)."""
+    return text.translate(CONTROLS).replace("\n", " ")
 
 
 def chart_files(result: Result, lang: str = "en") -> dict[str, bytes]:
