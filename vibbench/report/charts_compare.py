@@ -16,6 +16,17 @@ def grouped_bars(
     ref_name: str,
     reference: list[float],
 ) -> None:
+    write_atomic(target, grouped_bars_svg(groups, names, series, ref_name, reference))
+
+
+def grouped_bars_svg(
+    groups: list[str],
+    names: list[str],
+    series: list[list[float]],
+    ref_name: str,
+    reference: list[float],
+) -> bytes:
+    """The chart as SVG bytes (``compare``'s renderer returns it; the CLI writes it)."""
     from vibbench.report.charts import _render
 
     all_series = [*series, reference]
@@ -41,4 +52,4 @@ def grouped_bars(
         ax.set_ylabel("score / 得分")
         ax.legend(fontsize="small", ncols=2, frameon=False)
 
-    write_atomic(target, _render(draw, (max(6.0, 1.5 * len(groups) + 0.3 * n), 4.0)))
+    return _render(draw, (max(6.0, 1.5 * len(groups) + 0.3 * n), 4.0))

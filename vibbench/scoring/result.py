@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vibbench.records import fast_init
 from vibbench.rubric.model import Band, Indicator, Rubric
 from vibbench.text import Text
 from vibbench.workbook.model import Answer, Assessment
@@ -20,7 +19,6 @@ class ScoreOptions:
     """How many of the highest-priority indicators get recommendations."""
 
 
-@fast_init
 @dataclass(frozen=True)
 class IndicatorResult:
     indicator: Indicator
@@ -50,7 +48,6 @@ class IndicatorResult:
         return self.answer is not None
 
 
-@fast_init
 @dataclass(frozen=True)
 class NodeResult:
     """A dimension, a pillar or the overall score."""
@@ -68,7 +65,6 @@ class NodeResult:
     band: Band | None = None
 
 
-@fast_init
 @dataclass(frozen=True)
 class RecommendationResult:
     indicator: str
@@ -78,7 +74,6 @@ class RecommendationResult:
     text: Text
 
 
-@fast_init
 @dataclass(frozen=True)
 class Warning:
     code: str
@@ -88,7 +83,6 @@ class Warning:
     indicator: str | None = None
 
 
-@fast_init
 @dataclass(frozen=True)
 class Result:
     assessment: Assessment
@@ -114,34 +108,3 @@ class Result:
             key=lambda r: -r.priority,
         )
         return ranked[:n]
-
-
-@fast_init
-@dataclass(frozen=True)
-class IndicatorScore:
-    id: str
-    score: float | None
-
-
-@fast_init
-@dataclass(frozen=True)
-class Standing:
-    """What ranking and the compare views read of a scored workbook: the institution and its
-    scores, without answers, recommendations and warnings. Batch workers send these back for
-    ``compare``'s table, CSV and Markdown: half a result's bytes, far less to unpickle."""
-
-    assessment: Assessment
-    """The institution and source; its answers and notices are left out."""
-    overall: NodeResult
-    pillars: tuple[NodeResult, ...]
-    indicators: tuple[IndicatorScore, ...]
-
-    @classmethod
-    def of(cls, result: Result) -> Standing:
-        a = result.assessment
-        return cls(
-            Assessment(a.path, a.sha256, a.institution, ()),
-            result.overall,
-            result.pillars,
-            tuple(IndicatorScore(i.indicator.id, i.score) for i in result.indicators),
-        )

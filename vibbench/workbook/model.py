@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vibbench.records import fast_init
 from vibbench.text import Text
 
 
-@fast_init
 @dataclass(frozen=True)
 class Answer:
     """One respondent's answer to one indicator."""
@@ -25,7 +23,6 @@ class Answer:
     comment: str = ""
 
 
-@fast_init
 @dataclass(frozen=True)
 class Notice:
     """Something the reader noticed that is not an error (e.g. ``removed_indicator``)."""
@@ -46,7 +43,6 @@ class RubricStamp:
     """Indicator id → fingerprint of its definition when the template was made."""
 
 
-@fast_init
 @dataclass(frozen=True)
 class Assessment:
     """A read workbook: the institution and every answer, ready to score."""
