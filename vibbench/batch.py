@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -201,7 +202,6 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     import ctypes
-    import signal
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -212,11 +212,11 @@ def _die_with_parent() -> None:
 
 def _worker(conn: Connection, rubric: Rubric, lang: str, digest: ScoreOptions | None, parent: int) -> None:
     """A worker's life: read (or digest) the chunks of file names it is sent until told to stop."""
-    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)  # a fork inherits the parent's handlers; a worker just ends
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # blocked by the parent while it forked us
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before we could ask to follow it
         return
@@ -229,6 +229,9 @@ def _worker(conn: Connection, rubric: Rubric, lang: str, digest: ScoreOptions | 
             conn.send((index, [_one(n, rubric, lang, digest) for n in names]))
     except (EOFError, OSError):  # the parent is gone
         return
+
+
+_STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 class _Pool:
@@ -245,7 +248,13 @@ class _Pool:
                 proc = ctx.Process(
                     target=_worker, args=(theirs, rubric, lang, digest, os.getpid()), daemon=True
                 )
-                proc.start()
+                # A signal between the fork and the worker's own handlers would run the parent's
+                # handler in the worker: block them across the start (the worker unblocks them).
+                blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+                try:
+                    proc.start()
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                 theirs.close()
                 self.workers.append((proc, mine))
         except BaseException:
