@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from vibbench.errors import UsageError, VibbenchError
+from vibbench.errors import Problem, UsageError, VibbenchError, Where
 from vibbench.report.compare import Digest
 from vibbench.rubric.model import Rubric
 from vibbench.scoring.result import Result, ScoreOptions
@@ -86,6 +86,7 @@ class Input:
 NOT_A_FILE = T("this is not a regular file", "这不是普通文件")
 DANGLING = T("the symbolic link points at nothing", "符号链接指向的文件不存在")
 LOOP = T("the symbolic link loops back on itself", "符号链接构成循环")
+CHECK_FILE = T("check the file", "请检查该文件")
 FIX_INPUT = T("replace it with the workbook itself or remove it", "请换成自评表文件本身或将其删除")
 
 
@@ -118,7 +119,7 @@ def discover_inputs(paths: Iterable[Path]) -> list[Input]:
         if p.is_dir():
             with os.scandir(p) as entries:  # no stat per regular file, unlike Path.glob + is_file
                 found = sorted(
-                    (e.name, e.is_dir() if e.is_symlink() else e.is_dir(follow_symlinks=False))
+                    (e.name, _is_dir(e))
                     for e in entries
                     if e.name.lower().endswith(".xlsx") and not e.name.startswith("~$")
                 )
@@ -136,6 +137,14 @@ def discover_inputs(paths: Iterable[Path]) -> list[Input]:
             T("give workbook files or folders that contain them", "请给出自评表文件或包含它们的文件夹"),
         )
     return _once(out)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one (a link that loops or points at nothing is not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _once(inputs: list[Input]) -> list[Input]:
@@ -174,7 +183,15 @@ def _read_one(path: str, rubric: Rubric, lang: str) -> Assessment | Failure:
     except VibbenchError as exc:
         return Failure(path, tuple(p.render(lang) for p in exc.problems))
     except Exception as exc:  # one bad file must not stop the batch
-        return Failure(path, (f"error: {path}: cannot read ({type(exc).__name__}: {exc}) — check the file",))
+        what = f"{type(exc).__name__}: {exc}"
+        return Failure(
+            path,
+            (
+                Problem(Where(path), T(f"cannot read ({what})", f"无法读取（{what}）"), CHECK_FILE).render(
+                    lang
+                ),
+            ),
+        )
 
 
 def _digest_one(path: str, rubric: Rubric, lang: str, options: ScoreOptions) -> Digest | Failure:
@@ -238,6 +255,7 @@ class _Pool:
     """Worker processes fed chunks of file names; :meth:`stop` kills and joins them all."""
 
     def __init__(self, jobs: int, rubric: Rubric, lang: str, digest: ScoreOptions | None) -> None:
+        self.lang = lang
         import multiprocessing as mp
 
         ctx: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
@@ -283,7 +301,7 @@ class _Pool:
                 try:
                     got, items = conn.recv()
                 except (EOFError, OSError):  # the worker died (killed, out of memory): its files failed
-                    yield index, [_died(n) for n in names]
+                    yield index, [_died(n, self.lang) for n in names]
                     continue
                 yield got, items
                 feed(conn)
@@ -310,14 +328,10 @@ class _Pool:
         self.workers = []
 
 
-def _died(path: str) -> Failure:
-    return Failure(
-        path,
-        (
-            f"error: {path}: the process reading it ended unexpectedly — try again, or with --jobs 1"
-            f" / 读取该文件的进程意外终止 — 请重试或使用 --jobs 1",
-        ),
-    )
+def _died(path: str, lang: str) -> Failure:
+    what = T("the process reading it ended unexpectedly", "读取该文件的进程意外终止")
+    fix = T("try again, or with --jobs 1", "请重试，或使用 --jobs 1")
+    return Failure(path, (Problem(Where(path), what, fix).render(lang),))
 
 
 def jobs_for(jobs: int | None, files: int) -> int:
@@ -334,7 +348,7 @@ def work_many(
     there are enough files. The next chunks are read while the caller works on what it got."""
     names = [str(i.path) for i in inputs]
     problems = {
-        n: Failure(n, (f"error: {n}: {i.problem.get(lang)} — {FIX_INPUT.get(lang)}",))
+        n: Failure(n, (Problem(Where(n), i.problem, FIX_INPUT).render(lang),))
         for n, i in zip(names, inputs, strict=True)
         if i.problem is not None
     }

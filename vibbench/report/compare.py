@@ -228,10 +228,10 @@ def _warnings(r: Result) -> list[tuple[str, Any]]:
     return [(w.code, w.message) for w in r.warnings if w.code in SHOWN_WARNINGS]
 
 
-def _warning_lines(ranked: Ranked, lang: str) -> list[tuple[str, str]]:
-    """(institution and year, ``code: message``) for every shown warning, in rank order."""
+def _warning_lines(ranked: Ranked, lang: str) -> list[tuple[str, str, str]]:
+    """(institution and year, code, message) for every shown warning, in rank order."""
     return [
-        (f"{r.assessment.name} {r.assessment.year}".strip(), f"{code}: {message.get(lang)}")
+        (f"{r.assessment.name} {r.assessment.year}".strip(), code, message.get(lang))
         for r, _ in ranked
         for code, message in _warnings(r)
     ]
@@ -242,8 +242,8 @@ def _warnings_text(ranked: Ranked, lang: str, width: int) -> str:
     if not lines:
         return ""
     out = [WARNINGS_TITLE[lang]]
-    for who, what in lines:
-        out.append(fold(f" {who} — {what}", width))
+    for who, code, what in lines:
+        out.append(fold(f" {who} — {code}: {what}", width))
     return "\n".join(out) + "\n"
 
 
@@ -301,7 +301,7 @@ def render_markdown(ranked: Ranked, rubric: Rubric, lang: str, chart: str | None
     warnings = _warning_lines(ranked, lang)
     if warnings:
         lines += ["", f"## {WARNINGS_TITLE[lang]}", ""]
-        lines += [f"- {md(who)}: {md(what)}" for who, what in warnings]
+        lines += [f"- {md(who)}: `{code}` {md(what)}" for who, code, what in warnings]
     return "\n".join(lines) + "\n"
 
 
