@@ -4,12 +4,18 @@ One unreadable workbook never stops the others: each failure is listed on standa
 its reason, results are made for the rest, and the exit code is 2.
 
 Worker processes only read: each sends back the plain :class:`~vibbench.workbook.model.Assessment`
-(a pickle of a few kilobytes, about 0.1 ms to load) and the parent scores it as it arrives,
-while the workers read on. ``benchmarks/run.py`` shows this meets ``compare``'s target without
-the former machinery (results pickled with their rubric objects as references, workers that
-rendered each institution's JSON, a one-step ``__init__`` built with ``exec``): scoring and
-rendering in the parent overlap with reading in the workers, and the parent then holds
-ordinary results, the same for every format.
+(a pickle of a few kilobytes, about 0.05 ms to load) and the parent scores it as it arrives,
+while the workers read on; the parent then holds ordinary results. Results never travel
+between processes, so nothing needs the former machinery (results pickled with their rubric
+objects as references, a cut-down "standing", a one-step ``__init__`` built with ``exec``).
+
+One exception, which ``benchmarks/run.py`` proves necessary: ``compare --format json`` (the
+benchmarked case) has its workers also score and render each institution's JSON
+(:class:`~vibbench.report.compare.Digest`), the parent only ranks and joins. With 2 CPUs,
+scoring (0.25–0.4 ms a workbook) and rendering (0.09 ms) in the parent make it the slow stage
+of the pipeline: 1,000 workbooks took 1.16 s instead of 0.82 s (floor 0.30 s: 3.9× instead of
+2.7×, target 3×). The table, CSV and Markdown need whole results (ranks, progress, warnings)
+and are not benchmarked; they take the simple path.
 
 The workers are plain processes that the parent starts, feeds through one pipe each and, when
 the run is stopped (Ctrl-C, SIGTERM, SIGHUP) or fails, kills and joins before re-raising:
@@ -25,7 +31,7 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -305,6 +311,8 @@ class _Pool:
                     continue
                 yield got, items
                 feed(conn)
+        for index, names in todo:  # every worker died: nobody is left to read the rest
+            yield index, [_died(n, self.lang) for n in names]
 
     def close(self) -> None:
         """After a complete run: tell every worker to end and wait for it."""
@@ -342,7 +350,7 @@ def jobs_for(jobs: int | None, files: int) -> int:
 
 def work_many(
     inputs: list[Input], rubric: Rubric, jobs: int | None, lang: str, digest: ScoreOptions | None = None
-) -> Iterator[Assessment | Digest | Failure]:
+) -> Generator[Assessment | Digest | Failure, None, None]:
     """Every input read — an :class:`Assessment`, or with ``digest`` a :class:`Digest` scored
     with those options — or a :class:`Failure`, in the order given, in parallel processes when
     there are enough files. The next chunks are read while the caller works on what it got."""
@@ -383,8 +391,10 @@ def score_many(
 
     results: list[Result] = []
     failures: list[Failure] = []
-    with _Progress(len(inputs), options.lang) as advance, _no_gc():
-        for item in work_many(inputs, rubric, options.jobs, options.lang):
+    items = work_many(inputs, rubric, options.jobs, options.lang)
+    # closing: a stop while scoring here stops the workers now, not when the generator is collected
+    with _Progress(len(inputs), options.lang) as advance, _no_gc(), contextlib.closing(items):
+        for item in items:
             if isinstance(item, Failure):
                 failures.append(item)
             elif isinstance(item, Assessment):
@@ -419,8 +429,9 @@ def digest_many(
     and joins (``compare --format json``)."""
     digests: list[Digest] = []
     failures: list[Failure] = []
-    with _Progress(len(inputs), options.lang) as advance:
-        for item in work_many(inputs, rubric, options.jobs, options.lang, options.score):
+    items = work_many(inputs, rubric, options.jobs, options.lang, options.score)
+    with _Progress(len(inputs), options.lang) as advance, contextlib.closing(items):
+        for item in items:
             if isinstance(item, Failure):
                 failures.append(item)
             elif isinstance(item, Digest):

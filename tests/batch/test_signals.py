@@ -85,3 +85,29 @@ def test_a_signal_stops_compare_and_its_workers(run: int, folder: Path, tmp_path
     assert not left, f"workers still running: {left}"
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
     assert not out.exists()
+
+
+def test_a_worker_that_dies_fails_its_files_and_the_rest_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-run (out of memory, say) costs only the files it held: the others
+    are read by the workers left, nothing hangs, and the lost files are reported."""
+    from vibbench import batch
+    from vibbench.rubric.loader import load_rubric
+
+    sample = ROOT / "samples" / "shanghai-biomed-2025.xlsx"
+    for n in range(8):
+        shutil.copy(sample, tmp_path / f"wb{n}.xlsx")
+    real = batch._one
+
+    def dying(path: str, *args: object) -> object:
+        if path.endswith("wb3.xlsx"):
+            os._exit(1)  # as a SIGKILL from the kernel would end it
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "_one", dying)  # forked workers inherit it
+    options = batch.BatchOptions(jobs=2)
+    results, failures = batch.score_many(batch.discover_inputs([tmp_path]), load_rubric("vib"), options)
+    assert [Path(f.path).name for f in failures] == ["wb3.xlsx"]
+    assert "ended unexpectedly" in failures[0].lines[0]
+    assert len(results) == 7
