@@ -111,3 +111,19 @@ def test_a_worker_that_dies_fails_its_files_and_the_rest_go_on(
     assert [Path(f.path).name for f in failures] == ["wb3.xlsx"]
     assert "ended unexpectedly" in failures[0].lines[0]
     assert len(results) == 7
+
+
+def test_when_every_worker_dies_every_file_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vibbench import batch
+    from vibbench.rubric.loader import load_rubric
+
+    sample = ROOT / "samples" / "shanghai-biomed-2025.xlsx"
+    for n in range(12):
+        shutil.copy(sample, tmp_path / f"wb{n:02d}.xlsx")
+    monkeypatch.setattr(batch, "_one", lambda *args: os._exit(1))
+    options = batch.BatchOptions(jobs=2)
+    results, failures = batch.score_many(batch.discover_inputs([tmp_path]), load_rubric("vib"), options)
+    assert not results
+    assert [Path(f.path).name for f in failures] == [f"wb{n:02d}.xlsx" for n in range(12)]
