@@ -127,3 +127,27 @@ def test_when_every_worker_dies_every_file_is_reported(
     results, failures = batch.score_many(batch.discover_inputs([tmp_path]), load_rubric("vib"), options)
     assert not results
     assert [Path(f.path).name for f in failures] == [f"wb{n:02d}.xlsx" for n in range(12)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_with_a_killed_parent(folder: Path, tmp_path: Path) -> None:
+    """SIGKILL cannot be caught: the workers must still not run on, parented to init."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vibbench", "compare", str(folder), "--format", "json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    seen: set[int] = set()
+    deadline = time.monotonic() + 20
+    while not seen and proc.poll() is None and time.monotonic() < deadline:
+        seen = children(proc.pid)
+        time.sleep(0.005)
+    assert seen, "the workers never started"
+    time.sleep(0.05)  # past the moment each worker asks to follow its parent
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(c) for c in seen) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not [c for c in seen if alive(c)]
