@@ -242,7 +242,8 @@ def case_compare(
         (*vb, "compare", str(folder), "--rubric", str(rubric), "--format", "json"),
     )
     serial = Cmd(f"  (info) {cmp.name} --jobs 1", (*cmp.argv, "--jobs", "1"))
-    res = run.rounds([floor, cmp, serial], runs)
+    as_csv = Cmd(f"  (info) {cmp.name} --format csv", (*cmp.argv[:-1], "csv"))
+    res = run.rounds([floor, cmp, serial, as_csv], runs)
     theirs_out, mine_out = res[cmp.name][-1].stdout, res[floor.name][-1].stdout
     theirs = {Path(i["source"]["path"]).name: overall_of(i) for i in json.loads(theirs_out)["institutions"]}
     mine = {Path(i["path"]).name: overall_of(i) for i in json.loads(mine_out)["institutions"]}
@@ -255,6 +256,7 @@ def case_compare(
     return [
         Row.of(cmp.name, res[cmp.name], floor.name, f, Target(ratio=3)),
         Row.of(serial.name, res[serial.name], floor.name, f, Target()),
+        Row.of(as_csv.name, res[as_csv.name], floor.name, f, Target()),
     ]
 
 
@@ -462,7 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if only & {"compare", "sensitivity"}:
             compare_rows = case_compare(run, vb, inputs["rubric"], inputs["folder"], count, runs, notes)
             rows += compare_rows if "compare" in only else []
-            compare_floor = compare_rows[0].floor_seconds or 0.0
+            compare_floor = compare_rows[0].floor_seconds or 0.0  # the same floor on every row
         if "sensitivity" in only:
             rows += case_sensitivity(run, vb, inputs, count, samples, heavy, compare_floor, notes)
         if "hostile" in only:
