@@ -110,6 +110,16 @@ def _check(path: Path) -> Text | None:
     return None if stat.S_ISREG(st.st_mode) else NOT_A_FILE
 
 
+def _special(path: Path) -> Text | None:
+    """A file given by name that exists but is not a regular file (a FIFO would block the
+    reader). A missing file is left to the reader, which says so."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else NOT_A_FILE
+
+
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Files as given, and every ``*.xlsx`` inside a folder (sorted by name, not recursive; the
     extension in any case; Office lock files ``~$*`` skipped)."""
@@ -135,7 +145,7 @@ def discover_inputs(paths: Iterable[Path]) -> list[Input]:
                 path = p / name
                 out.append(Input(path, _check(path)))
         else:
-            out.append(Input(p))
+            out.append(Input(p, _special(p)))
     if not out:
         raise UsageError.one(
             ", ".join(map(str, paths)) or ".",

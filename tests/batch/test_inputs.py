@@ -67,6 +67,16 @@ def test_dangling_links_and_fifos_are_reported_not_skipped(tmp_path: Path) -> No
     assert len(pipe) == 1 and "这不是普通文件" in pipe[0]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_given_by_name_is_not_opened(tmp_path: Path) -> None:
+    a, _ = two_samples(tmp_path)
+    os.mkfifo(tmp_path / "named.xlsx")
+    res = vibbench("compare", str(a), str(tmp_path / "named.xlsx"), "--format", "json", timeout=60)
+    assert res.returncode == 2
+    assert names(res.stdout) == [a.name]
+    assert "named.xlsx: this is not a regular file" in res.stderr
+
+
 def test_the_same_file_twice_is_scored_once_with_a_note(tmp_path: Path) -> None:
     a, b = two_samples(tmp_path)
     res = vibbench("compare", str(a), str(a), "--format", "json")
