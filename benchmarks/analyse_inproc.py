@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from vibbench.batch import discover, score_many
+from vibbench.batch import BatchOptions, discover_inputs, score_many
 from vibbench.rubric.loader import load_rubric
 from vibbench.scoring.ranking import rank
 from vibbench.scoring.result import Result, ScoreOptions
@@ -78,7 +78,7 @@ def main() -> None:
     start = time.perf_counter()
     rubric = load_rubric(args.rubric)
     opts = ScoreOptions(top=args.top)
-    results, failures = score_many(discover([Path(args.folder)]), rubric, opts, None, "en")
+    results, failures = score_many(discover_inputs([Path(args.folder)]), rubric, BatchOptions(score=opts))
     if failures:
         sys.exit(f"{len(failures)} workbooks failed, e.g. {failures[0].lines[0]}")
     ranked = [res for res, _ in rank(results)]

@@ -242,7 +242,8 @@ def case_compare(
         (*vb, "compare", str(folder), "--rubric", str(rubric), "--format", "json"),
     )
     serial = Cmd(f"  (info) {cmp.name} --jobs 1", (*cmp.argv, "--jobs", "1"))
-    res = run.rounds([floor, cmp, serial], runs)
+    as_csv = Cmd(f"  (info) {cmp.name} --format csv", (*cmp.argv[:-1], "csv"))
+    res = run.rounds([floor, cmp, serial, as_csv], runs)
     theirs_out, mine_out = res[cmp.name][-1].stdout, res[floor.name][-1].stdout
     theirs = {Path(i["source"]["path"]).name: overall_of(i) for i in json.loads(theirs_out)["institutions"]}
     mine = {Path(i["path"]).name: overall_of(i) for i in json.loads(mine_out)["institutions"]}
@@ -255,6 +256,7 @@ def case_compare(
     return [
         Row.of(cmp.name, res[cmp.name], floor.name, f, Target(ratio=3)),
         Row.of(serial.name, res[serial.name], floor.name, f, Target()),
+        Row.of(as_csv.name, res[as_csv.name], floor.name, f, Target()),
     ]
 
 
@@ -412,6 +414,10 @@ def versions() -> str:
     return ", ".join(out)
 
 
+CASES = ("start", "score", "compare", "sensitivity", "hostile")
+"""The cases, in the order they run (``--only`` picks some)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="vibbench benchmark: medians and ratios to floors.")
     ap.add_argument("--quick", action="store_true", help="smoke run: 3 runs, 200 workbooks, 1,000 samples")
@@ -419,7 +425,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--workbooks", type=int, help="workbooks for compare/sensitivity (default 1,000)")
     ap.add_argument("--samples", type=int, help="sensitivity samples (default 10,000)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder with the inputs")
+    ap.add_argument(
+        "--only",
+        action="append",
+        choices=CASES,
+        help="run only this case (repeatable; sensitivity also measures the compare floor it needs)",
+    )
     args = ap.parse_args(argv)
+    only = set(args.only or CASES)
     runs = args.runs or (3 if args.quick else 5)
     heavy = min(runs, 3)
     count = args.workbooks or (200 if args.quick else 1000)
@@ -441,12 +454,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         json.loads(run.once(Cmd("check a generated workbook", check)).stdout)
         notes: list[str] = []
         t0 = time.perf_counter()
-        rows, start_floor = case_start(run, vb, runs)
-        rows += case_score(run, vb, sample, runs, notes)
-        rows += case_compare(run, vb, inputs["rubric"], inputs["folder"], count, runs, notes)
-        compare_floor = rows[-2].floor_seconds or 0.0
-        rows += case_sensitivity(run, vb, inputs, count, samples, heavy, compare_floor, notes)
-        rows += case_hostile(run, vb, inputs, runs, start_floor, notes)
+        rows: list[Row] = []
+        start_floor = 0.0
+        if only & {"start", "hostile"}:
+            start_rows, start_floor = case_start(run, vb, runs)
+            rows += start_rows if "start" in only else []
+        if "score" in only:
+            rows += case_score(run, vb, sample, runs, notes)
+        if only & {"compare", "sensitivity"}:
+            compare_rows = case_compare(run, vb, inputs["rubric"], inputs["folder"], count, runs, notes)
+            rows += compare_rows if "compare" in only else []
+            compare_floor = compare_rows[0].floor_seconds or 0.0  # the same floor on every row
+        if "sensitivity" in only:
+            rows += case_sensitivity(run, vb, inputs, count, samples, heavy, compare_floor, notes)
+        if "hostile" in only:
+            rows += case_hostile(run, vb, inputs, runs, start_floor, notes)
         say(f"measured in {time.perf_counter() - t0:.0f} s; load now {_load()}")
         say()
         say(table(rows))

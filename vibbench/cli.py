@@ -377,20 +377,36 @@ def compare(
     aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
     """Rank many institutions and track progress over years. 多机构排名与逐年进展。"""
-    with _guard(lang.value):
-        from vibbench.batch import run_compare
-        from vibbench.scoring.engine import ScoreOptions
+    from vibbench import signals
 
-        code = run_compare(
-            paths,
-            rubric,
-            ScoreOptions(missing=missing.value, aggregation=aggregation.value),
-            format.value,
-            output,
-            jobs,
-            lang.value,
-        )
-    raise typer.Exit(code)
+    signals.install()  # idempotent; SIGTERM/SIGHUP stop the workers like Ctrl-C does
+    try:
+        with _guard(lang.value):
+            from vibbench.batch import BatchOptions, emit_rendered, run_compare, terminal
+            from vibbench.report.compare import render, render_digests
+            from vibbench.scoring.engine import ScoreOptions
+
+            score = ScoreOptions(missing=missing.value, aggregation=aggregation.value)
+            done = run_compare(paths, BatchOptions(rubric, score, jobs, lang.value, format.value))
+            if done.digests:
+                emit_rendered(render_digests(done.digests, done.rubric, lang.value), {}, output)
+            elif done.ranked:
+                charts = f"{output.stem}_charts" if output is not None else None
+                width, color = terminal(format.value == "table" and output is None)
+                shown = render(
+                    done.ranked,
+                    done.rubric,
+                    format.value,
+                    lang.value,
+                    charts=charts,
+                    width=width,
+                    color=color,
+                )
+                emit_rendered(shown.text, shown.files, output)
+    except (KeyboardInterrupt, signals.Stopped) as exc:
+        sys.stderr.write("stopped / 已中止\n")
+        raise typer.Exit(signals.exit_code(exc)) from None
+    raise typer.Exit(done.exit_code)
 
 
 @app.command(short_help="Would other weights change the verdict? 权重敏感性。")
@@ -413,23 +429,34 @@ def sensitivity(
     aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
     """Would the verdict change under other reasonable weights? 权重敏感性分析。"""
-    with _guard(lang.value):
-        from vibbench.batch import run_sensitivity
-        from vibbench.scoring.engine import ScoreOptions
+    from vibbench import signals
 
-        code = run_sensitivity(
-            paths,
-            rubric,
-            ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top),
-            samples,
-            spread,
-            seed,
-            format.value,
-            output,
-            jobs,
-            lang.value,
-        )
-    raise typer.Exit(code)
+    signals.install()  # idempotent; SIGTERM/SIGHUP stop the workers like Ctrl-C does
+    try:
+        with _guard(lang.value):
+            from vibbench.batch import BatchOptions, emit_rendered, run_sensitivity, terminal
+            from vibbench.report.sensitivity_format import render
+            from vibbench.scoring.engine import ScoreOptions
+
+            score = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
+            options = BatchOptions(rubric, score, jobs, lang.value, format.value, samples, spread, seed)
+            done = run_sensitivity(paths, options)
+            if done.analysis is not None:
+                width, color = terminal(format.value == "table" and output is None)
+                text = render(
+                    done.ranked,
+                    done.analysis,
+                    done.rubric,
+                    format.value,
+                    lang.value,
+                    width=width,
+                    color=color,
+                )
+                emit_rendered(text, {}, output)
+    except (KeyboardInterrupt, signals.Stopped) as exc:
+        sys.stderr.write("stopped / 已中止\n")
+        raise typer.Exit(signals.exit_code(exc)) from None
+    raise typer.Exit(done.exit_code)
 
 
 # --------------------------------------------------------------------------- rubric

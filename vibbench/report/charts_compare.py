@@ -58,3 +58,14 @@ def draw_grouped_bars(
 
     svg, _, _ = render(draw, (max(6.0, 1.5 * len(groups) + 0.3 * n), 4.0))
     return svg
+
+
+def grouped_bars_svg(
+    groups: list[str],
+    names: list[str],
+    series: list[list[float]],
+    ref_name: str,
+    reference: list[float],
+) -> bytes:
+    """The chart as SVG bytes (``compare``'s renderer returns it; the CLI writes it)."""
+    return draw_grouped_bars(groups, names, series, ref_name, reference)

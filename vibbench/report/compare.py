@@ -1,23 +1,39 @@
-"""Renderers for ``vibbench compare``: the institutions × pillars matrix and progress over years."""
+"""Renderers for ``vibbench compare``: the institutions × pillars matrix and progress over years.
+
+Pure: :func:`render` returns what to write and the CLI writes it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vibbench.io import emit as emit_text
 from vibbench.report.common import DASH, capture, fmt, label, pct
 from vibbench.report.escape import md
 from vibbench.rubric.model import Rubric
-from vibbench.scoring.ranking import Scored, Step, progress
+from vibbench.scoring.ranking import Step, progress
 from vibbench.scoring.result import Result
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-Ranked = Sequence[tuple[Scored, int | None]]
-"""Institutions with their rank: full results, or the standings batch workers send back."""
+Ranked = Sequence[tuple[Result, int | None]]
+"""Institutions with their rank, best first."""
+
+SHOWN_WARNINGS = ("rubric_drift", "low_coverage")
+"""The warnings about a whole institution, which every format shows (JSON shows all)."""
+WARNINGS_TITLE = {"en": "Warnings", "zh": "提示"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a format produces: the output itself and, for Markdown written to a file, the
+    files it links to (path relative to the output's folder → content)."""
+
+    text: str | bytes
+    files: dict[str, bytes] = field(default_factory=dict)
+
 
 PROGRESS_TITLE = {"en": "Progress since the previous year", "zh": "较上一年度的进展"}
 MOVERS = {"en": "Moved most", "zh": "变化最大的指标"}
@@ -114,7 +130,8 @@ def render_table(ranked: Ranked, rubric: Rubric, lang: str, width: int | None = 
     width = width or 120
     out = _matrix_text(ranked, rubric, lang, width).plain
     prog = _progress_table(ranked, rubric, lang, Table, box)
-    return out + ("\n" + capture(prog, width) if prog is not None else "")
+    out += "\n" + capture(prog, width) if prog is not None else ""
+    return out + _warnings_text(ranked, lang, width)
 
 
 def fold(text: str, width: int) -> str:
@@ -207,10 +224,43 @@ def _progress_table(ranked: Ranked, rubric: Rubric, lang: str, Table: Any, box: 
     return prog
 
 
+def _warnings(r: Result) -> list[tuple[str, Any]]:
+    return [(w.code, w.message) for w in r.warnings if w.code in SHOWN_WARNINGS]
+
+
+def _warning_lines(ranked: Ranked, lang: str) -> list[tuple[str, str, str]]:
+    """(institution and year, code, message) for every shown warning, in rank order."""
+    return [
+        (f"{r.assessment.name} {r.assessment.year}".strip(), code, message.get(lang))
+        for r, _ in ranked
+        for code, message in _warnings(r)
+    ]
+
+
+def _warnings_text(ranked: Ranked, lang: str, width: int) -> str:
+    lines = _warning_lines(ranked, lang)
+    if not lines:
+        return ""
+    out = [WARNINGS_TITLE[lang]]
+    for who, code, what in lines:
+        out.append(fold(f" {who} — {code}: {what}", width))
+    return "\n".join(out) + "\n"
+
+
 def render_csv(ranked: Ranked, rubric: Rubric, lang: str) -> str:
     from vibbench.report.csv_format import write_rows
 
-    header = ["rank", "name", "year", "path", *[p.id for p in rubric.pillars], "overall", "band", "coverage"]
+    header = [
+        "rank",
+        "name",
+        "year",
+        "path",
+        *[p.id for p in rubric.pillars],
+        "overall",
+        "band",
+        "coverage",
+        "warnings",
+    ]
     rows = [
         [
             rank,
@@ -221,6 +271,7 @@ def render_csv(ranked: Ranked, rubric: Rubric, lang: str) -> str:
             r.overall.score,
             r.overall.band.id if r.overall.band else None,
             r.overall.coverage,
+            "; ".join(f"{code}: {message.get(lang)}" for code, message in _warnings(r)),
         ]
         for r, rank in ranked
     ]
@@ -247,11 +298,27 @@ def render_markdown(ranked: Ranked, rubric: Rubric, lang: str, chart: str | None
     if steps:
         lines += ["", f"## {PROGRESS_TITLE[lang]}", ""]
         lines += _md_table(_progress_header(rubric, lang), _progress_rows(steps, rubric), right_from=2)
+    warnings = _warning_lines(ranked, lang)
+    if warnings:
+        lines += ["", f"## {WARNINGS_TITLE[lang]}", ""]
+        lines += [f"- {md(who)}: `{code}` {md(what)}" for who, code, what in warnings]
     return "\n".join(lines) + "\n"
 
 
-def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Path | None) -> None:
-    """``compare --format json`` from institutions already rendered by the workers, plus their rank."""
+@dataclass(frozen=True)
+class Digest:
+    """One institution as ``compare --format json`` needs it: ranking keys and its JSON text,
+    rendered where it was scored (in a batch worker)."""
+
+    name: str
+    year: int | None
+    overall: float | None
+    json: bytes
+    """The institution's SPEC §5 object, compact UTF-8, without its rank."""
+
+
+def render_digests(digests: Sequence[Digest], rubric: Rubric, lang: str) -> bytes:
+    """``compare --format json`` from institutions already rendered, plus their rank."""
     from vibbench.report.json_format import SCHEMA_VERSION, join_many
     from vibbench.scoring.ranking import competition_ranks
 
@@ -266,48 +333,74 @@ def emit_json_digests(digests: list[Any], rubric: Rubric, lang: str, output: Pat
     }
     encoded = [b"null" if r is None else str(r).encode() for r in ranks]
     items = ((memoryview(digests[i].json)[:-1], b',"rank":', encoded[i], b"}") for i in order)
-    emit_text(join_many(head, items), output)
+    return join_many(head, items)
 
 
-def emit(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, output: Path | None) -> None:
-    """Table, CSV or Markdown (JSON is written from the workers' digests: :func:`emit_json_digests`)."""
+def render_json(ranked: Ranked, rubric: Rubric, lang: str) -> bytes:
+    """SPEC §5's document: each institution encoded once, joined into one output without copies."""
+    from vibbench.report.json_format import SCHEMA_VERSION, compact, join_many
+    from vibbench.report.json_format import to_dict as one
+
+    head = {
+        "schema_version": SCHEMA_VERSION,
+        "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title.get(lang)},
+    }
+    items = (
+        (memoryview(compact(one(r, lang)))[:-1], b',"rank":', b"null" if n is None else str(n).encode(), b"}")
+        for r, n in ranked
+    )
+    return join_many(head, items)
+
+
+def render_terminal(ranked: Ranked, rubric: Rubric, lang: str, width: int, color: bool) -> str:
+    """The table as a terminal of ``width`` columns shows it (styled when ``color``)."""
+    from rich import box
+    from rich.table import Table
+
+    out = capture(_matrix_text(ranked, rubric, lang, width), width, color).rstrip("\n") + "\n"
+    prog = _progress_table(ranked, rubric, lang, Table, box)
+    if prog is not None:
+        out += capture(prog, width, color)
+    return out + _warnings_text(ranked, lang, width)
+
+
+def render(
+    ranked: Ranked,
+    rubric: Rubric,
+    fmt_name: str,
+    lang: str,
+    *,
+    charts: str | None = None,
+    width: int | None = None,
+    color: bool = False,
+) -> Rendered:
+    """``ranked`` in format ``fmt_name``. ``charts``: the folder (relative to the output's) to put
+    the Markdown's chart in — None draws no chart; ``width``: a terminal's width for the table."""
+    if fmt_name == "json":
+        return Rendered(render_json(ranked, rubric, lang))
     if fmt_name == "csv":
-        emit_text(render_csv(ranked, rubric, lang), output)
-    elif fmt_name == "markdown":
-        chart = None
-        if output is not None:
-            chart = _draw_chart(ranked, rubric, lang, output)
-        emit_text(render_markdown(ranked, rubric, lang, chart), output)
-    elif output is None:
-        from rich import box
-        from rich.console import Console
-        from rich.table import Table
-
-        console = Console(highlight=False, markup=False)  # names are text, never markup
-        console.print(_matrix_text(ranked, rubric, lang, console.width), soft_wrap=True, end="")
-        prog = _progress_table(ranked, rubric, lang, Table, box)
-        if prog is not None:
-            console.print(prog)
-    else:
-        emit_text(render_table(ranked, rubric, lang), output)
+        return Rendered(render_csv(ranked, rubric, lang))
+    if fmt_name == "markdown":
+        if charts is None:
+            return Rendered(render_markdown(ranked, rubric, lang))
+        link = f"{charts}/compare.svg"
+        return Rendered(render_markdown(ranked, rubric, lang, link), {link: _chart(ranked, rubric, lang)})
+    if width is not None:
+        return Rendered(render_terminal(ranked, rubric, lang, width, color))
+    return Rendered(render_table(ranked, rubric, lang))
 
 
-def _draw_chart(ranked: Ranked, rubric: Rubric, lang: str, output: Path) -> str | None:
-    """Grouped bars per pillar (institutions and VIB) as SVG beside the Markdown file; its relative link."""
-    from vibbench.report.charts_compare import grouped_bars
+def _chart(ranked: Ranked, rubric: Rubric, lang: str) -> bytes:
+    """Grouped bars per pillar (the first 20 institutions and VIB), as SVG."""
+    from vibbench.report.charts_compare import grouped_bars_svg
 
-    folder = output.parent / f"{output.stem}_charts"
-    folder.mkdir(exist_ok=True)
-    target = folder / "compare.svg"
     names = [f"{r.assessment.name} {r.assessment.year}".strip() for r, _ in ranked][:20]
     series = [[p.score or 0.0 for p in r.pillars] for r, _ in ranked][:20]
     reference = [p.reference or 0.0 for p in ranked[0][0].pillars]
-    grouped_bars(
-        target,
+    return grouped_bars_svg(
         [p.name.get(lang) for p in rubric.pillars],
         names,
         series,
         rubric.reference_name.get(lang),
         reference,
     )
-    return f"{folder.name}/compare.svg"

@@ -1,11 +1,9 @@
-"""Renderers for ``vibbench sensitivity``."""
+"""Renderers for ``vibbench sensitivity``. Pure: :func:`render` returns the output and the CLI writes it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from vibbench.io import emit as emit_text
 from vibbench.report.common import DASH, capture, fmt, label
 from vibbench.report.escape import md
 from vibbench.rubric.model import Rubric
@@ -113,52 +111,56 @@ def _table(ranked: Ranked, analysis: Analysis, lang: str) -> Any:
     return t
 
 
-def emit(
-    ranked: Ranked, analysis: Analysis, rubric: Rubric, fmt_name: str, lang: str, output: Path | None
-) -> None:
+def render_csv(ranked: Ranked, analysis: Analysis) -> str:
+    from vibbench.report.csv_format import write_rows
+
+    header = [
+        "rank",
+        "name",
+        "year",
+        "overall",
+        "score_p5",
+        "score_p50",
+        "score_p95",
+        "rank_p5",
+        "rank_p50",
+        "rank_p95",
+    ]
+    rows = [
+        [
+            rank,
+            res.assessment.name,
+            res.assessment.year,
+            res.overall.score,
+            s.score.p5,
+            s.score.p50,
+            s.score.p95,
+            s.rank.p5,
+            s.rank.p50,
+            s.rank.p95,
+        ]
+        for (res, rank), s in zip(ranked, analysis.institutions, strict=True)
+    ]
+    return write_rows(header, rows)
+
+
+def render(
+    ranked: Ranked,
+    analysis: Analysis,
+    rubric: Rubric,
+    fmt_name: str,
+    lang: str,
+    *,
+    width: int | None = None,
+    color: bool = False,
+) -> str | bytes:
+    """The analysis in format ``fmt_name``; ``width``: a terminal's width for the table (else 140)."""
     if fmt_name == "json":
         from vibbench.report.json_format import dumps_many
 
-        emit_text(dumps_many(to_dict(ranked, analysis, rubric, lang)), output)
-        return
+        return dumps_many(to_dict(ranked, analysis, rubric, lang))
     if fmt_name == "markdown":
-        emit_text(render_markdown(ranked, analysis, rubric, lang), output)
-        return
+        return render_markdown(ranked, analysis, rubric, lang)
     if fmt_name == "csv":
-        from vibbench.report.csv_format import write_rows
-
-        header = [
-            "rank",
-            "name",
-            "year",
-            "overall",
-            "score_p5",
-            "score_p50",
-            "score_p95",
-            "rank_p5",
-            "rank_p50",
-            "rank_p95",
-        ]
-        rows = [
-            [
-                rank,
-                res.assessment.name,
-                res.assessment.year,
-                res.overall.score,
-                s.score.p5,
-                s.score.p50,
-                s.score.p95,
-                s.rank.p5,
-                s.rank.p50,
-                s.rank.p95,
-            ]
-            for (res, rank), s in zip(ranked, analysis.institutions, strict=True)
-        ]
-        emit_text(write_rows(header, rows), output)
-        return
-    from rich.console import Console
-
-    if output is None:
-        Console(highlight=False, markup=False).print(_table(ranked, analysis, lang))
-        return
-    emit_text(capture(_table(ranked, analysis, lang), 140), output)
+        return render_csv(ranked, analysis)
+    return capture(_table(ranked, analysis, lang), width or 140, color)

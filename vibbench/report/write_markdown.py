@@ -41,8 +41,10 @@ def _row(cells: list[str]) -> str:
 
 
 def render(doc: Document) -> str:
-    meta = {"title": doc.title, "lang": LANG_TAGS.get(doc.lang, doc.lang), "date": doc.date}
-    # JSON strings are valid YAML scalars: any title is quoted safely.
+    # pandoc reads metadata values as Markdown, and a CommonMark renderer that does not know
+    # metadata blocks shows them as text: the title is escaped like any other text, then quoted
+    # (JSON strings are valid YAML scalars).
+    meta = {"title": md(doc.title), "lang": LANG_TAGS.get(doc.lang, doc.lang), "date": doc.date}
     blocks = [
         "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + "\n---"
     ]

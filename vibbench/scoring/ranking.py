@@ -5,33 +5,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
-from vibbench.scoring.result import NodeResult
-from vibbench.workbook.model import Assessment
+from vibbench.scoring.result import Result
 
-
-class _IdScore(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def score(self) -> float | None: ...
-
-
-class Scored(Protocol):
-    """What ranking and progress read: a full Result or a :class:`~vibbench.scoring.result.Standing`."""
-
-    @property
-    def assessment(self) -> Assessment: ...
-    @property
-    def overall(self) -> NodeResult: ...
-    @property
-    def pillars(self) -> tuple[NodeResult, ...]: ...
-    @property
-    def indicators(self) -> Sequence[_IdScore]: ...
-
-
-S = TypeVar("S", bound=Scored)
+S = TypeVar("S", bound=Result)
 
 
 def competition_ranks(scores: Sequence[float | None]) -> list[int | None]:
@@ -70,9 +48,9 @@ def _delta(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else b - a
 
 
-def progress(results: Sequence[Scored], movers: int = 5) -> list[Step]:
+def progress(results: Sequence[Result], movers: int = 5) -> list[Step]:
     """For every institution (by name) that appears with several years: the change since its previous year."""
-    by_name: dict[str, list[Scored]] = {}
+    by_name: dict[str, list[Result]] = {}
     for r in results:
         by_name.setdefault(r.assessment.name, []).append(r)
     steps: list[Step] = []

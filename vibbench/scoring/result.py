@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vibbench.errors import Problem, UsageError, Where
-from vibbench.records import fast_init
 from vibbench.rubric.model import Band, Indicator, Rubric
 from vibbench.text import T, Text
 from vibbench.workbook.model import Answer, Assessment
@@ -56,7 +55,6 @@ class ScoreOptions:
         _check_options(self)
 
 
-@fast_init
 @dataclass(frozen=True)
 class IndicatorResult:
     indicator: Indicator
@@ -90,7 +88,6 @@ class IndicatorResult:
         return self.answer is not None
 
 
-@fast_init
 @dataclass(frozen=True)
 class NodeResult:
     """A dimension, a pillar or the overall score."""
@@ -108,7 +105,6 @@ class NodeResult:
     band: Band | None = None
 
 
-@fast_init
 @dataclass(frozen=True)
 class RecommendationResult:
     indicator: str
@@ -118,7 +114,6 @@ class RecommendationResult:
     text: Text
 
 
-@fast_init
 @dataclass(frozen=True)
 class Warning:
     code: str
@@ -128,7 +123,6 @@ class Warning:
     indicator: str | None = None
 
 
-@fast_init
 @dataclass(frozen=True)
 class Result:
     assessment: Assessment
@@ -177,34 +171,3 @@ class Result:
         from vibbench.frame import result_frame
 
         return result_frame(self, kind, lang)
-
-
-@fast_init
-@dataclass(frozen=True)
-class IndicatorScore:
-    id: str
-    score: float | None
-
-
-@fast_init
-@dataclass(frozen=True)
-class Standing:
-    """What ranking and the compare views read of a scored workbook: the institution and its
-    scores, without answers, recommendations and warnings. Batch workers send these back for
-    ``compare``'s table, CSV and Markdown: half a result's bytes, far less to unpickle."""
-
-    assessment: Assessment
-    """The institution and source; its answers and notices are left out."""
-    overall: NodeResult
-    pillars: tuple[NodeResult, ...]
-    indicators: tuple[IndicatorScore, ...]
-
-    @classmethod
-    def of(cls, result: Result) -> Standing:
-        a = result.assessment
-        return cls(
-            Assessment(a.path, a.sha256, a.institution, ()),
-            result.overall,
-            result.pillars,
-            tuple(IndicatorScore(i.indicator.id, i.score) for i in result.indicators),
-        )

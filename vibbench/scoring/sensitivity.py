@@ -21,6 +21,13 @@ BLOCK_BYTES = 8 * 2**20
 """Budget for one block's largest temporary (samples × institutions × indicators × 8 bytes)."""
 
 
+def kept_bytes(samples: int, institutions: int, weights: int) -> int:
+    """Memory that :func:`analyse` keeps for the whole run: every sample's factor for each of
+    the rubric's ``weights`` (float64), and its overall score (float64) and rank (int32) of
+    every institution."""
+    return samples * (institutions * (8 + 4) + weights * 8)
+
+
 @dataclass(frozen=True)
 class Percentiles:
     p5: float | None

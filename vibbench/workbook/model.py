@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from vibbench.records import fast_init
 from vibbench.text import Text
 
 
-@fast_init
 @dataclass(frozen=True)
 class Answer:
     """One respondent's answer to one indicator."""
@@ -26,7 +24,6 @@ class Answer:
     comment: str = ""
 
 
-@fast_init
 @dataclass(frozen=True)
 class Notice:
     """Something the reader noticed that is not an error (e.g. ``removed_indicator``)."""
@@ -47,7 +44,6 @@ class RubricStamp:
     """Indicator id → fingerprint of its definition when the template was made."""
 
 
-@fast_init
 @dataclass(frozen=True)
 class Assessment:
     """A read workbook: the institution and every answer, ready to score."""
