@@ -98,7 +98,7 @@ def test_compare_formats(fmt: str, tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert "RD" in text
     if fmt == "markdown":
-        assert (tmp_path / "c_charts" / "compare.svg").is_file() and "c_charts/compare.svg" in text
+        assert (tmp_path / "c_charts" / "heat.svg").is_file() and "c_charts/heat.svg" in text
 
 
 @pytest.mark.skipif(not ASEM.is_dir(), reason="shared/data/coinr-asem not present")

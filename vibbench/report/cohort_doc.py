@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from vibbench.report.board import clean
 from vibbench.report.common import DASH, fmt, pct
-from vibbench.report.docmodel import Column, Document, Figure, Heading, PageBreak, Paragraph, Table
+from vibbench.report.docmodel import Bullets, Column, Document, Figure, Heading, PageBreak, Paragraph, Table
 from vibbench.rubric.model import Rubric
 from vibbench.scoring.cohort import data_quality, dimension_matrix, shared_gaps
 from vibbench.scoring.engine import reference_result
@@ -75,6 +75,7 @@ TEXTS: dict[str, Text] = {
     "inconsistent": T("Failed checks", "未通过校验"),
     "na": T("N/A", "不适用"),
     "h_progress": T("Progress over years", "逐年进展"),
+    "h_warnings": T("Warnings", "提示"),
     "from_to": T("Years", "年份"),
     "change": T("Δ overall", "总分变化"),
     "movers": T("Moved most", "变化最大的指标"),
@@ -99,7 +100,10 @@ def build_cohort(
     *,
     generated: str,
     heat_figure: Figure | None = None,
+    warnings: Sequence[tuple[str, str, str]] = (),
 ) -> Document:
+    """The cohort report. ``warnings``: (institution, code, message) lines shown in their own
+    section — the ``low_coverage`` and ``rubric_drift`` warnings that compare's JSON carries."""
     results = [r for r, _ in ranked]
     doc = Document(_t("title", lang, title=rubric.title.get(lang)), lang, generated)
     doc.add(
@@ -230,6 +234,13 @@ def build_cohort(
             tuple(dq_rows),
         ),
     )
+    if warnings:
+        doc.add(
+            Heading(2, _t("h_warnings", lang), "warnings"),
+            Bullets(
+                tuple(Paragraph.of(f"{code} {message}", label=clean(who)) for who, code, message in warnings)
+            ),
+        )
     # progress
     steps = progress(results)
     doc.add(Heading(2, _t("h_progress", lang), "progress"))

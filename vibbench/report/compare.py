@@ -14,6 +14,7 @@ from vibbench.report.escape import md
 from vibbench.rubric.model import Rubric
 from vibbench.scoring.ranking import Step, progress
 from vibbench.scoring.result import Result
+from vibbench.text import T
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -86,18 +87,36 @@ def _matrix_header(rubric: Rubric, lang: str, *, short: bool = False) -> list[st
     ]
 
 
-def _reference_row(ranked: Ranked, rubric: Rubric, lang: str) -> list[str]:
-    """VIB's own scores, when every institution is compared with the full rubric answered."""
-    ref = ranked[0][0]
-    return [
-        "",
-        rubric.reference_name.get(lang),
-        "",
-        *[fmt(p.reference) for p in ref.pillars],
-        fmt(ref.overall.reference),
-        "",
-        "",
-    ]
+def _reference_rows(ranked: Ranked, rubric: Rubric, lang: str) -> list[list[str]]:
+    """VIB over the whole tree of each profile present (SPEC §4: the same whoever is compared)."""
+    from vibbench.scoring.engine import reference_result
+
+    results = [r for r, _ in ranked]
+    method = results[0].options.aggregation if results else "arithmetic"
+    profiles = sorted({r.assessment.profile or rubric.default_profile or "" for r in results}) or [""]
+    rows = []
+    for profile in profiles:
+        ref = reference_result(rubric, profile or None, method)
+        found = rubric.profile(profile)
+        name = rubric.reference_name.get(lang)
+        if found is not None and len(profiles) > 1:
+            name += f" ({found.name.get(lang)})" if lang != "zh" else f"（{found.name.get(lang)}）"
+        rows.append(
+            ["", name, "", *[fmt(p.reference) for p in ref.pillars], fmt(ref.overall.reference), "", ""]
+        )
+    return rows
+
+
+MISSING_RULE = {
+    "zero": T(
+        "--missing zero: an unanswered indicator scores 0, so a blank never raises a score or a rank",
+        "--missing zero：未作答的指标计 0 分，留空不会提高得分或排名",
+    ),
+    "exclude": T(
+        "--missing exclude: unanswered indicators are left out and weights renormalised; compare coverage first",
+        "--missing exclude：未作答的指标不计入，权重重新归一化；比较前请先看覆盖率",
+    ),
+}
 
 
 def _progress_rows(steps: list[Step], rubric: Rubric) -> list[list[str]]:
@@ -168,10 +187,10 @@ def _matrix_text(ranked: Ranked, rubric: Rubric, lang: str, width: int = 80) -> 
 
     header = _matrix_header(rubric, lang, short=True)
     rows = _matrix_rows(ranked, lang)
-    ref = _reference_row(ranked, rubric, lang)
+    refs = _reference_rows(ranked, rubric, lang)
     band = 3 + len(rubric.pillars) + 1
     left = {1, 2, band}  # institution, year, band
-    widths = [max(cell_len(h), *(cell_len(r[n]) for r in (*rows, ref))) for n, h in enumerate(header)]
+    widths = [max(cell_len(h), *(cell_len(r[n]) for r in (*rows, *refs))) for n, h in enumerate(header)]
     keep = list(range(len(header)))
     # On a narrow terminal the band, then the coverage, give way before names get too thin to read.
     for optional in (band, len(header) - 1):
@@ -195,7 +214,7 @@ def _matrix_text(ranked: Ranked, rubric: Rubric, lang: str, width: int = 80) -> 
     text.append("\n")
     text.append(line(header) + "\n", style="table.header")
     text.append(" " + "─" * (sum(widths[n] for n in keep) + 2 * len(keep) - 2) + "\n")
-    for cells, style in [*((r, "") for r in rows), (ref, "dim")]:
+    for cells, style in [*((r, "") for r in rows), *((ref, "dim") for ref in refs)]:
         names = fold(cells[1], widths[1]).split("\n")
         for k, name in enumerate(names):
             shown = [name if n == 1 else (c if k == 0 else "") for n, c in enumerate(cells)]
@@ -204,6 +223,8 @@ def _matrix_text(ranked: Ranked, rubric: Rubric, lang: str, width: int = 80) -> 
     text.append(
         " · ".join(f"{p.id} {p.name.get(lang)}" for p in rubric.pillars) + "\n", style="table.caption"
     )
+    if ranked:
+        text.append(MISSING_RULE[ranked[0][0].options.missing].get(lang) + "\n", style="table.caption")
     return text
 
 
@@ -231,7 +252,7 @@ def _warnings(r: Result) -> list[tuple[str, Any]]:
 def _warning_lines(ranked: Ranked, lang: str) -> list[tuple[str, str, str]]:
     """(institution and year, code, message) for every shown warning, in rank order."""
     return [
-        (f"{r.assessment.name} {r.assessment.year}".strip(), code, message.get(lang))
+        (f"{r.assessment.name} {r.assessment.year or ''}".strip(), code, message.get(lang))
         for r, _ in ranked
         for code, message in _warnings(r)
     ]
@@ -259,6 +280,7 @@ def render_csv(ranked: Ranked, rubric: Rubric, lang: str) -> str:
         "overall",
         "band",
         "coverage",
+        "missing",
         "warnings",
     ]
     rows = [
@@ -271,6 +293,7 @@ def render_csv(ranked: Ranked, rubric: Rubric, lang: str) -> str:
             r.overall.score,
             r.overall.band.id if r.overall.band else None,
             r.overall.coverage,
+            r.options.missing,
             "; ".join(f"{code}: {message.get(lang)}" for code, message in _warnings(r)),
         ]
         for r, rank in ranked
@@ -289,7 +312,7 @@ def render_markdown(ranked: Ranked, rubric: Rubric, lang: str, chart: str | None
     title = {"en": "Comparison against VIB", "zh": "与 VIB 的对标比较"}[lang]
     lines = [f"# {title}", "", f"{label('rubric', lang)}: {md(rubric.id)} {md(rubric.version)}", ""]
     lines += _md_table(
-        _matrix_header(rubric, lang), [*_matrix_rows(ranked, lang), _reference_row(ranked, rubric, lang)]
+        _matrix_header(rubric, lang), [*_matrix_rows(ranked, lang), *_reference_rows(ranked, rubric, lang)]
     )
     if chart:
         alt = {"en": "Pillar scores against VIB", "zh": "各支柱得分与 VIB 对比"}[lang]
@@ -380,21 +403,63 @@ def render(
         return Rendered(render_json(ranked, rubric, lang))
     if fmt_name == "csv":
         return Rendered(render_csv(ranked, rubric, lang))
-    if fmt_name == "markdown":
-        if charts is None:
-            return Rendered(render_markdown(ranked, rubric, lang))
-        link = f"{charts}/compare.svg"
-        return Rendered(render_markdown(ranked, rubric, lang, link), {link: _chart(ranked, rubric, lang)})
+    if fmt_name in ("markdown", "html"):
+        return _cohort(ranked, rubric, fmt_name, lang, charts)
+    if fmt_name == "xlsx":
+        from vibbench.report.xlsx_format import compare_xlsx
+
+        missing = ranked[0][0].options.missing if ranked else "zero"
+        return Rendered(compare_xlsx(list(ranked), rubric, lang, missing))
     if width is not None:
         return Rendered(render_terminal(ranked, rubric, lang, width, color))
     return Rendered(render_table(ranked, rubric, lang))
+
+
+def _cohort(ranked: Ranked, rubric: Rubric, fmt_name: str, lang: str, charts: str | None) -> Rendered:
+    """The commission's cohort report (SPEC §7): HTML with shaded cells; Markdown with the heat map
+    as an SVG beside it (when there is a folder to put it in)."""
+    import datetime
+
+    from vibbench.report import write_html, write_markdown
+    from vibbench.report.cohort_doc import build_cohort
+    from vibbench.report.docmodel import Figure
+    from vibbench.scoring.cohort import dimension_matrix
+
+    results = [r for r, _ in ranked]
+    missing = results[0].options.missing if results else "zero"
+    files: dict[str, bytes] = {}
+    figure = None
+    if fmt_name == "markdown" and charts is not None and results:
+        from vibbench.report.figures import heat_map
+
+        matrix = dimension_matrix(results)
+        names = [f"{r.name} {r.year}".strip() if r.year else r.name for r in matrix.rows][:40]
+        title = T("Dimension scores × institutions", "各维度得分 × 机构").get(lang)
+        chart = heat_map(
+            names, [c.id for c in matrix.columns], [row.scores for row in matrix.rows][:40], title
+        )
+        link = f"{charts}/heat.svg"
+        files[link] = chart.svg
+        figure = Figure("heat", title, svg=chart.svg, file=link)
+    doc = build_cohort(
+        list(ranked),
+        rubric,
+        lang,
+        missing,
+        generated=datetime.date.today().isoformat(),
+        heat_figure=figure,
+        warnings=_warning_lines(ranked, lang),
+    )
+    if fmt_name == "html":
+        return Rendered(write_html.render(doc))
+    return Rendered(write_markdown.render(doc), files)
 
 
 def _chart(ranked: Ranked, rubric: Rubric, lang: str) -> bytes:
     """Grouped bars per pillar (the first 20 institutions and VIB), as SVG."""
     from vibbench.report.charts_compare import grouped_bars_svg
 
-    names = [f"{r.assessment.name} {r.assessment.year}".strip() for r, _ in ranked][:20]
+    names = [f"{r.assessment.name} {r.assessment.year or ''}".strip() for r, _ in ranked][:20]
     series = [[p.score or 0.0 for p in r.pillars] for r, _ in ranked][:20]
     reference = [p.reference or 0.0 for p in ranked[0][0].pillars]
     return grouped_bars_svg(

@@ -273,3 +273,32 @@ def _overlaps(fig: Any) -> list[tuple[str, str]]:
             if a.width and b.width and a.overlaps(b):
                 found.append((na, nb))
     return found
+
+
+def heat_map(
+    rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float | None]], chart_title: str
+) -> Chart:
+    """Dimension scores × institutions as a heat map (red → yellow → green), each cell labelled —
+    the cohort report's figure for Markdown, where a table cannot be coloured."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    cmap = LinearSegmentedColormap.from_list("vib", ["#f8696b", "#ffeb84", "#63be7b"]).with_extremes(
+        bad="#eeeeee"
+    )
+
+    def draw(fig: Any) -> None:
+        import numpy as np
+
+        ax = fig.add_subplot()
+        data = np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
+        ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=0, vmax=100, aspect="auto")
+        ax.set_xticks(range(len(columns)), [_safe(c) for c in columns], rotation=45, ha="right", fontsize=7)
+        ax.set_yticks(range(len(rows)), [_safe(r) for r in rows], fontsize=7)
+        for i, row in enumerate(values):
+            for j, v in enumerate(row):
+                ax.text(j, i, "—" if v is None else f"{v:.0f}", ha="center", va="center", fontsize=6)
+        ax.set_title(_safe(chart_title), loc="left", fontsize=10)
+
+    size = (max(6.0, 0.45 * len(columns) + 2.5), max(2.5, 0.28 * len(rows) + 1.8))
+    svg, png, _ = render(draw, size)
+    return Chart("heat", chart_title, svg, png)
