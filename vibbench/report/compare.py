@@ -469,3 +469,79 @@ def _chart(ranked: Ranked, rubric: Rubric, lang: str) -> bytes:
         rubric.reference_name.get(lang),
         reference,
     )
+
+
+# --------------------------------------------------------------------------- the registry's entries
+# One function per format (vibbench.formats.RENDERERS), all with one signature.
+
+
+def as_table(
+    ranked: Ranked,
+    rubric: Rubric,
+    lang: str,
+    *,
+    charts: str | None = None,
+    width: int | None = None,
+    color: bool = False,
+) -> Rendered:
+    return render(ranked, rubric, "table", lang, charts=charts, width=width, color=color)
+
+
+def as_json(
+    ranked: Ranked,
+    rubric: Rubric,
+    lang: str,
+    *,
+    charts: str | None = None,
+    width: int | None = None,
+    color: bool = False,
+) -> Rendered:
+    return render(ranked, rubric, "json", lang)
+
+
+def as_csv(
+    ranked: Ranked,
+    rubric: Rubric,
+    lang: str,
+    *,
+    charts: str | None = None,
+    width: int | None = None,
+    color: bool = False,
+) -> Rendered:
+    return render(ranked, rubric, "csv", lang)
+
+
+def as_markdown(
+    ranked: Ranked,
+    rubric: Rubric,
+    lang: str,
+    *,
+    charts: str | None = None,
+    width: int | None = None,
+    color: bool = False,
+) -> Rendered:
+    return render(ranked, rubric, "markdown", lang, charts=charts)
+
+
+def as_html(
+    ranked: Ranked,
+    rubric: Rubric,
+    lang: str,
+    *,
+    charts: str | None = None,
+    width: int | None = None,
+    color: bool = False,
+) -> Rendered:
+    return render(ranked, rubric, "html", lang)
+
+
+def as_xlsx(
+    ranked: Ranked,
+    rubric: Rubric,
+    lang: str,
+    *,
+    charts: str | None = None,
+    width: int | None = None,
+    color: bool = False,
+) -> Rendered:
+    return render(ranked, rubric, "xlsx", lang)

@@ -1,41 +1,37 @@
-"""One renderer per output format, chosen by name: ``render(result, lang, top) -> str``."""
+"""``score``'s renderers, one per format of :data:`vibbench.formats.OFFERED` ``["score"]``: each is
+pure, ``f(result, lang, width, color) -> str | bytes``; the CLI picks one through the registry
+(:mod:`vibbench.formats`) and writes what it returns."""
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
-
-from vibbench.io import emit
 from vibbench.scoring.result import Result
 
-RENDERERS = {
-    "table": "vibbench.report.table",
-    "json": "vibbench.report.json_format",
-    "csv": "vibbench.report.csv_format",
-    "markdown": "vibbench.report.markdown_summary",
-}
+
+def score_table(result: Result, lang: str, width: int | None = None, color: bool = False) -> str:
+    from vibbench.report import table
+
+    return table.render(result, lang, result.options.top, width=width or 100, color=color)
 
 
-def render(result: Result, fmt: str, lang: str = "en") -> str:
-    module = importlib.import_module(RENDERERS[fmt])
-    text: str = module.render(result, lang, result.options.top)
-    return text
+def score_json(result: Result, lang: str, width: int | None = None, color: bool = False) -> str:
+    from vibbench.report import json_format
+
+    return json_format.render(result, lang, result.options.top)
 
 
-def emit_result(result: Result, fmt: str, lang: str, output: Path | None) -> None:
-    if fmt == "table" and output is None:
-        _print_table(result, lang)
-        return
-    emit(render(result, fmt, lang), output)
+def score_csv(result: Result, lang: str, width: int | None = None, color: bool = False) -> str:
+    from vibbench.report import csv_format
+
+    return csv_format.render(result, lang, result.options.top)
 
 
-def _print_table(result: Result, lang: str) -> None:
-    """Straight to the terminal: colour when it is one (NO_COLOR respected), its real width."""
-    from rich.console import Console
+def score_markdown(result: Result, lang: str, width: int | None = None, color: bool = False) -> str:
+    from vibbench.report import markdown_summary
 
-    from vibbench.report.table import build
+    return markdown_summary.render(result, lang, result.options.top)
 
-    console = Console(highlight=False, soft_wrap=False, markup=False)  # workbook text is never markup
-    console.print(build(result, lang, result.options.top, console.width))
-    sys.stdout.flush()
+
+def score_xlsx(result: Result, lang: str, width: int | None = None, color: bool = False) -> bytes:
+    from vibbench.report.xlsx_format import score_xlsx as workbook
+
+    return workbook(result, lang)

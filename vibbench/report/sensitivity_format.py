@@ -222,3 +222,79 @@ def render(
     if fmt_name == "csv":
         return render_csv(ranked, analysis)
     return capture(_table(ranked, analysis, lang), width or 140, color)
+
+
+# --------------------------------------------------------------------------- the registry's entries
+# One function per format (vibbench.formats.RENDERERS), all with one signature.
+
+
+def as_table(
+    ranked: Ranked,
+    analysis: Analysis,
+    rubric: Rubric,
+    lang: str,
+    *,
+    width: int | None = None,
+    color: bool = False,
+) -> str | bytes:
+    return render(ranked, analysis, rubric, "table", lang, width=width, color=color)
+
+
+def as_json(
+    ranked: Ranked,
+    analysis: Analysis,
+    rubric: Rubric,
+    lang: str,
+    *,
+    width: int | None = None,
+    color: bool = False,
+) -> str | bytes:
+    return render(ranked, analysis, rubric, "json", lang)
+
+
+def as_csv(
+    ranked: Ranked,
+    analysis: Analysis,
+    rubric: Rubric,
+    lang: str,
+    *,
+    width: int | None = None,
+    color: bool = False,
+) -> str | bytes:
+    return render(ranked, analysis, rubric, "csv", lang)
+
+
+def as_markdown(
+    ranked: Ranked,
+    analysis: Analysis,
+    rubric: Rubric,
+    lang: str,
+    *,
+    width: int | None = None,
+    color: bool = False,
+) -> str | bytes:
+    return render(ranked, analysis, rubric, "markdown", lang)
+
+
+def as_html(
+    ranked: Ranked,
+    analysis: Analysis,
+    rubric: Rubric,
+    lang: str,
+    *,
+    width: int | None = None,
+    color: bool = False,
+) -> str | bytes:
+    return render(ranked, analysis, rubric, "html", lang)
+
+
+def as_xlsx(
+    ranked: Ranked,
+    analysis: Analysis,
+    rubric: Rubric,
+    lang: str,
+    *,
+    width: int | None = None,
+    color: bool = False,
+) -> str | bytes:
+    return render(ranked, analysis, rubric, "xlsx", lang)
