@@ -434,7 +434,7 @@ def _title(b: _B, result: Result, name: str, inputs: Inputs) -> None:
     a, rubric, lang = result.assessment, result.rubric, b.lang
     b.doc.add(Heading(1, b.t("title", name=name), "title"))
     facts = [b.t("institution") + ": " + name if lang == "en" else b.t("institution") + "：" + name]
-    for key in ("year", "date"):
+    for key in ("country", "type", "year", "date"):
         raw = a.institution.get(key)
         if raw not in (None, ""):
             facts.append((b.t(key) + (": " if lang == "en" else "：")) + clean(raw))

@@ -7,8 +7,6 @@ text escaped by :func:`vibbench.report.escape.md`, so no text can become markup,
 
 from __future__ import annotations
 
-import json
-
 from vibbench.report.docmodel import (
     Bullets,
     Document,
@@ -40,12 +38,16 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(c if c.strip() else DASH for c in cells) + " |"
 
 
+def _yaml(value: str) -> str:
+    """A metadata value as a single-quoted YAML scalar holding Markdown-escaped text: pandoc reads
+    metadata as Markdown, and a reader that does not know metadata blocks shows the lines as a
+    paragraph; in both, the escaped text stays text (no HTML, no link, no emphasis)."""
+    return "'" + md(value).replace("'", "''") + "'"
+
+
 def render(doc: Document) -> str:
     meta = {"title": doc.title, "lang": LANG_TAGS.get(doc.lang, doc.lang), "date": doc.date}
-    # JSON strings are valid YAML scalars: any title is quoted safely.
-    blocks = [
-        "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + "\n---"
-    ]
+    blocks = ["---\n" + "\n".join(f"{k}: {_yaml(v)}" for k, v in meta.items()) + "\n---"]
     for b in doc.blocks:
         if isinstance(b, Heading):
             blocks.append("#" * b.level + " " + md(b.text))
