@@ -54,7 +54,16 @@ SECTIONS = {
     ],
 }
 SUBSECTIONS = {
-    "en": ["Three findings", "Projection", "Quick wins", "1–3 years", "Structural", "Method", "Weights", "Provenance"],
+    "en": [
+        "Three findings",
+        "Projection",
+        "Quick wins",
+        "1–3 years",
+        "Structural",
+        "Method",
+        "Weights",
+        "Provenance",
+    ],
     "zh": ["三点结论", "改革成效预测", "近期见效", "1–3 年", "结构性改革", "方法", "权重", "版本与来源"],
 }
 TABLES = 2 + 1 + 2 * 2 + 3 + 3 + 2
@@ -233,7 +242,10 @@ def test_summary_in_plain_words() -> None:
     worst = min(result.pillars, key=lambda p: p.score or 0.0)
     best = max(result.pillars, key=lambda p: p.score or 0.0)
     top = result.top_priorities(1)[0]
-    assert f"- Weakest pillar: {worst.id} {worst.name.en} ({worst.score:.1f}; VIB {worst.reference:.1f})." in summary
+    assert (
+        f"- Weakest pillar: {worst.id} {worst.name.en} ({worst.score:.1f}; VIB {worst.reference:.1f})."
+        in summary
+    )
     assert f"- Strongest pillar: {best.id} {best.name.en} ({best.score:.1f}" in summary
     assert f"- Largest priority: {top.id} {top.indicator.name.en}, {top.priority:.2f} points" in summary
     # the projection: a row per phase, rescored, and the top actions by their points
@@ -515,7 +527,9 @@ def test_pandoc_converts_without_warnings(reader: str, lang: str, tmp_path: Path
 
 
 def test_importing_the_report_does_not_import_matplotlib() -> None:
-    code = "import sys, vibbench.report.document; sys.exit('matplotlib' in sys.modules or 'docx' in sys.modules)"
+    code = (
+        "import sys, vibbench.report.document; sys.exit('matplotlib' in sys.modules or 'docx' in sys.modules)"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=60, check=False
     )

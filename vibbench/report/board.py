@@ -446,6 +446,15 @@ def _title(b: _B, result: Result, name: str, inputs: Inputs) -> None:
     b.doc.add(Paragraph.of(" · ".join(facts) if lang == "en" else "　".join(facts)))
 
 
+def _ordinal(value: float, lang: str) -> str:
+    """A percentile as it is read: "45th", "1st", "22nd" (Chinese says 第 45 百分位 around it)."""
+    n = round(value)
+    if lang == "zh":
+        return str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _overall_peer(inputs: Inputs) -> Peer | None:
     return next((p for p in inputs.peers if p.id == "overall"), None)
 
@@ -469,7 +478,7 @@ def _summary(b: _B, result: Result, inputs: Inputs) -> None:
     ]
     peer = _overall_peer(inputs)
     if peer is not None and peer.percentile is not None:
-        verdict.append(b.t("verdict_peers", n=peer.peers, p=f"{peer.percentile:.0f}"))
+        verdict.append(b.t("verdict_peers", n=peer.peers, p=_ordinal(peer.percentile, lang)))
     b.doc.add(Paragraph((*Paragraph.of(b.join(verdict)).spans,)))
     # three findings
     findings: list[Paragraph] = []
