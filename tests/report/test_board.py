@@ -482,7 +482,9 @@ def test_funder_steps_stand_apart(lang: str) -> None:
     funder, recs, plan = (section(text, t) for t in titles[:3])
     action = titles[3]
     assert "| A.X.2 " in funder and action in funder
-    for own in (recs, plan):
+    page_one = text.split("\n## ")[1]  # the summary, up to the first detail section
+    assert page_one.startswith(("Executive summary", "摘要"))
+    for own in (recs, plan, page_one):
         assert "A.X.2" not in own and action not in own
     others = [s.indicator for s in steps if s.actor != "funder"]
     assert any(f"| {i} " in plan for i in others)

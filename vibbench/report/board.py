@@ -531,8 +531,8 @@ def _summary(b: _B, result: Result, inputs: Inputs) -> None:
         )
     if inputs.figures:
         b.doc.add(inputs.figures[0])
-    # top five actions, by their points
-    steps = sorted(inputs.steps, key=lambda s: -s.points)[:TOP_ACTIONS]
+    # top five actions, by their points: the institution's own (the funder's have their section)
+    steps = sorted((s for s in inputs.steps if s.actor != "funder"), key=lambda s: -s.points)[:TOP_ACTIONS]
     if steps:
         indicators = {r.id: r for r in result.indicators}
         b.doc.add(
