@@ -18,6 +18,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from vibbench import __version__
+from vibbench.formats import Format
 from vibbench.io import wrote
 
 app = typer.Typer(
@@ -45,13 +46,6 @@ _state = {"debug": bool(os.environ.get("VIBBENCH_DEBUG"))}
 class Lang(str, Enum):
     en = "en"
     zh = "zh"
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 class Missing(str, Enum):
@@ -179,13 +173,45 @@ def score(
 ) -> None:
     """Score a workbook against a rubric and show the gap to VIB. 为自评表打分并给出与 VIB 的差距。"""
     with _guard(lang.value):
-        from vibbench.report import render
+        from vibbench.formats import renderer
+        from vibbench.io import emit
         from vibbench.scoring.engine import ScoreOptions, score_file
 
+        write = renderer("score", format)
+        _binary_needs_a_file(format, output)
         opts = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
         result = score_file(assessment, rubric, opts)
-        render.emit_result(result, format.value, lang.value, output)
+        width, color = _terminal(format is Format.table and output is None)
+        emit(write(result, lang.value, width, color), output)
     _exit_for(result.overall.score, fail_under)
+
+
+def _terminal(table_to_stdout: bool) -> tuple[int | None, bool]:
+    """The width and colour of standard output for a table printed there (else None, False)."""
+    if not table_to_stdout:
+        return None, False
+    from rich.console import Console
+
+    console = Console()
+    return console.width, console.is_terminal and console.color_system is not None
+
+
+def _binary_needs_a_file(fmt: Format, output: Path | None) -> None:
+    """A workbook or a Word file is a file: never written to a terminal."""
+    from vibbench.formats import BINARY
+
+    if fmt in BINARY and output is None and sys.stdout.isatty():
+        from vibbench.errors import UsageError, Where
+        from vibbench.text import T
+
+        raise UsageError.one(
+            Where("--output"),
+            T(f"{fmt.value} is a file, not text for the terminal", f"{fmt.value} 是文件，不能输出到终端"),
+            T(
+                f"give --output FILE.{fmt.value} (or redirect to a file)",
+                f"请指定 --output 文件.{fmt.value}（或重定向到文件）",
+            ),
+        )
 
 
 def _exit_for(overall: float | None, fail_under: float | None) -> None:
@@ -373,7 +399,14 @@ def compare(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Parallel readers (default: CPUs). 并行数。")
     ] = None,
-    missing: MissingOpt = Missing.exclude,
+    missing: Annotated[
+        Missing,
+        typer.Option(
+            "--missing",
+            help="Unanswered: score 0 (the default here, so a blank never helps a rank) or renormalise. "
+            "未答指标处理方式（此处默认计 0 分，留空不会提高排名）。",
+        ),
+    ] = Missing.zero,
     aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
     """Rank many institutions and track progress over years. 多机构排名与逐年进展。"""
@@ -382,26 +415,22 @@ def compare(
     signals.install()  # idempotent; SIGTERM/SIGHUP stop the workers like Ctrl-C does
     try:
         with _guard(lang.value):
-            from vibbench.batch import BatchOptions, emit_rendered, run_compare, terminal
-            from vibbench.report.compare import render, render_digests
+            from vibbench.batch import BatchOptions, emit_rendered, run_compare
+            from vibbench.formats import renderer
+            from vibbench.report.compare import render_digests
             from vibbench.scoring.engine import ScoreOptions
+
+            write = renderer("compare", format)
+            _binary_needs_a_file(format, output)
 
             score = ScoreOptions(missing=missing.value, aggregation=aggregation.value)
             done = run_compare(paths, BatchOptions(rubric, score, jobs, lang.value, format.value))
             if done.digests:
                 emit_rendered(render_digests(done.digests, done.rubric, lang.value), {}, output)
             elif done.ranked:
-                charts = f"{output.stem}_charts" if output is not None else None
-                width, color = terminal(format.value == "table" and output is None)
-                shown = render(
-                    done.ranked,
-                    done.rubric,
-                    format.value,
-                    lang.value,
-                    charts=charts,
-                    width=width,
-                    color=color,
-                )
+                charts = f"{output.stem}_charts" if output is not None and str(output) != "-" else None
+                width, color = _terminal(format is Format.table and output is None)
+                shown = write(done.ranked, done.rubric, lang.value, charts=charts, width=width, color=color)
                 emit_rendered(shown.text, shown.files, output)
     except (KeyboardInterrupt, signals.Stopped) as exc:
         sys.stderr.write("stopped / 已中止\n")
@@ -425,7 +454,14 @@ def sensitivity(
     output: OutputOpt = None,
     top: TopOpt = 5,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1)] = None,
-    missing: MissingOpt = Missing.exclude,
+    missing: Annotated[
+        Missing,
+        typer.Option(
+            "--missing",
+            help="Unanswered: score 0 (the default here, so a blank never helps a rank) or renormalise. "
+            "未答指标处理方式（此处默认计 0 分，留空不会提高排名）。",
+        ),
+    ] = Missing.zero,
     aggregation: AggregationOpt = Aggregation.arithmetic,
 ) -> None:
     """Would the verdict change under other reasonable weights? 权重敏感性分析。"""
@@ -434,24 +470,19 @@ def sensitivity(
     signals.install()  # idempotent; SIGTERM/SIGHUP stop the workers like Ctrl-C does
     try:
         with _guard(lang.value):
-            from vibbench.batch import BatchOptions, emit_rendered, run_sensitivity, terminal
-            from vibbench.report.sensitivity_format import render
+            from vibbench.batch import BatchOptions, emit_rendered, run_sensitivity
+            from vibbench.formats import renderer
             from vibbench.scoring.engine import ScoreOptions
+
+            write = renderer("sensitivity", format)
+            _binary_needs_a_file(format, output)
 
             score = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
             options = BatchOptions(rubric, score, jobs, lang.value, format.value, samples, spread, seed)
             done = run_sensitivity(paths, options)
             if done.analysis is not None:
-                width, color = terminal(format.value == "table" and output is None)
-                text = render(
-                    done.ranked,
-                    done.analysis,
-                    done.rubric,
-                    format.value,
-                    lang.value,
-                    width=width,
-                    color=color,
-                )
+                width, color = _terminal(format is Format.table and output is None)
+                text = write(done.ranked, done.analysis, done.rubric, lang.value, width=width, color=color)
                 emit_rendered(text, {}, output)
     except (KeyboardInterrupt, signals.Stopped) as exc:
         sys.stderr.write("stopped / 已中止\n")

@@ -135,8 +135,9 @@ def test_sensitivity_cli_reproducible_and_collapses() -> None:
 
 
 def test_compare_json_ranks_ties_and_unanswered(tmp_path: Path) -> None:
-    """Through the parallel path: ties share the better rank, nothing answered ranks null,
-    and the bytes printed are one valid UTF-8 JSON document (Chinese names intact)."""
+    """Through the parallel path: ties share the better rank; nothing answered ranks last under the
+    default --missing zero and null under --missing exclude; the bytes printed are one valid UTF-8
+    JSON document (Chinese names intact)."""
     from tests.conftest import MINI_RUBRIC
     from tests.workbook._build_workbooks import raw_book, responses_xml
 
@@ -149,6 +150,12 @@ def test_compare_json_ranks_ties_and_unanswered(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr.decode()
     doc = json.loads(res.stdout.decode("utf-8"))
     got = [(i["institution"]["name"], i["rank"]) for i in doc["institutions"]]
+    assert got == [("a", 1), ("c", 1), ("b", 3), ("e", 4), ("d", 5)]
+    assert doc["institutions"][0]["options"]["missing"] == "zero"
+    excl = subprocess.run(
+        [sys.executable, "-m", "vibbench", *args, "--missing", "exclude"], capture_output=True
+    )
+    got = [(i["institution"]["name"], i["rank"]) for i in json.loads(excl.stdout.decode())["institutions"]]
     assert got == [("a", 1), ("c", 1), ("b", 3), ("e", 4), ("d", None)]
     assert doc["rubric"]["title"] == "迷你框架" and doc["institutions"][0]["pillars"][0]["name"] == "甲"
 

@@ -23,7 +23,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 def svg_texts(data: bytes) -> list[str]:
     root = ET.fromstring(data)
     assert root.tag == f"{SVG}svg"
-    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    # a zero-width space keeps a leading "_" label in matplotlib's legend; it is not seen
+    return ["".join(t.itertext()).replace("\u200b", "") for t in root.iter(f"{SVG}text")]
 
 
 def image_links(text: str) -> list[str]:

@@ -434,7 +434,7 @@ def _title(b: _B, result: Result, name: str, inputs: Inputs) -> None:
     a, rubric, lang = result.assessment, result.rubric, b.lang
     b.doc.add(Heading(1, b.t("title", name=name), "title"))
     facts = [b.t("institution") + ": " + name if lang == "en" else b.t("institution") + "：" + name]
-    for key in ("year", "date"):
+    for key in ("country", "type", "year", "date"):
         raw = a.institution.get(key)
         if raw not in (None, ""):
             facts.append((b.t(key) + (": " if lang == "en" else "：")) + clean(raw))
@@ -444,6 +444,15 @@ def _title(b: _B, result: Result, name: str, inputs: Inputs) -> None:
     )
     facts.append((b.t("generated") + (": " if lang == "en" else "：")) + inputs.generated)
     b.doc.add(Paragraph.of(" · ".join(facts) if lang == "en" else "　".join(facts)))
+
+
+def _ordinal(value: float, lang: str) -> str:
+    """A percentile as it is read: "45th", "1st", "22nd" (Chinese says 第 45 百分位 around it)."""
+    n = round(value)
+    if lang == "zh":
+        return str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _overall_peer(inputs: Inputs) -> Peer | None:
@@ -469,7 +478,7 @@ def _summary(b: _B, result: Result, inputs: Inputs) -> None:
     ]
     peer = _overall_peer(inputs)
     if peer is not None and peer.percentile is not None:
-        verdict.append(b.t("verdict_peers", n=peer.peers, p=f"{peer.percentile:.0f}"))
+        verdict.append(b.t("verdict_peers", n=peer.peers, p=_ordinal(peer.percentile, lang)))
     b.doc.add(Paragraph((*Paragraph.of(b.join(verdict)).spans,)))
     # three findings
     findings: list[Paragraph] = []
@@ -522,8 +531,8 @@ def _summary(b: _B, result: Result, inputs: Inputs) -> None:
         )
     if inputs.figures:
         b.doc.add(inputs.figures[0])
-    # top five actions, by their points
-    steps = sorted(inputs.steps, key=lambda s: -s.points)[:TOP_ACTIONS]
+    # top five actions, by their points: the institution's own (the funder's have their section)
+    steps = sorted((s for s in inputs.steps if s.actor != "funder"), key=lambda s: -s.points)[:TOP_ACTIONS]
     if steps:
         indicators = {r.id: r for r in result.indicators}
         b.doc.add(

@@ -80,6 +80,16 @@ def _safe(text: str) -> str:
     return "\u200b" + s if s.startswith("_") else s
 
 
+LABEL_CHARS = 60
+"""Axis labels (pillar and dimension names) are shortened to this many characters, so that a very
+long name cannot squeeze the bars out of the chart."""
+
+
+def _label(text: str) -> str:
+    s = _safe(text)
+    return s if len(s) <= LABEL_CHARS else s[: LABEL_CHARS - 1].rstrip() + "…"
+
+
 @dataclass(frozen=True)
 class Chart:
     name: str
@@ -132,7 +142,8 @@ def render(draw: Callable[[Any], None], size: tuple[float, float]) -> tuple[byte
     ):
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
         warnings.filterwarnings("ignore", message=r"findfont")
-        # absurdly long names: the chart is still drawn, just without the layout's help
+        # a label longer than the figure (a hostile name) leaves no room for the axes: the chart is
+        # then drawn without the layout engine, which is better than a warning on standard error
         warnings.filterwarnings("ignore", message=r"constrained_layout not applied")
         fig = Figure(figsize=size, layout="constrained")
         FigureCanvasAgg(fig)
@@ -201,12 +212,12 @@ def _bars(
     for p, n in ys:
         shown = title("no_score", lang) if n.score is None else f"{n.score:.1f}"
         ax.text(min(_value(n.score) + 1.5, 101), p, shown, va="center", fontsize=7, color="#222222")
-    ax.set_yticks(pos, [_safe(s) for s in labels])
+    ax.set_yticks(pos, [_label(s) for s in labels])
     for hy, text in heading_rows:
         ax.text(
             -0.01,
             hy,
-            _safe(text),
+            _label(text),
             transform=ax.get_yaxis_transform(),
             ha="right",
             va="center",

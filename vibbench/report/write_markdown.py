@@ -7,8 +7,6 @@ text escaped by :func:`vibbench.report.escape.md`, so no text can become markup,
 
 from __future__ import annotations
 
-import json
-
 from vibbench.report.docmodel import (
     Bullets,
     Document,
@@ -40,14 +38,16 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(c if c.strip() else DASH for c in cells) + " |"
 
 
+def _yaml(value: str) -> str:
+    """A metadata value as a single-quoted YAML scalar holding Markdown-escaped text: pandoc reads
+    metadata as Markdown, and a reader that does not know metadata blocks shows the lines as a
+    paragraph; in both, the escaped text stays text (no HTML, no link, no emphasis)."""
+    return "'" + md(value).replace("'", "''") + "'"
+
+
 def render(doc: Document) -> str:
-    # pandoc reads metadata values as Markdown, and a CommonMark renderer that does not know
-    # metadata blocks shows them as text: the title is escaped like any other text, then quoted
-    # (JSON strings are valid YAML scalars).
-    meta = {"title": md(doc.title), "lang": LANG_TAGS.get(doc.lang, doc.lang), "date": doc.date}
-    blocks = [
-        "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + "\n---"
-    ]
+    meta = {"title": doc.title, "lang": LANG_TAGS.get(doc.lang, doc.lang), "date": doc.date}
+    blocks = ["---\n" + "\n".join(f"{k}: {_yaml(v)}" for k, v in meta.items()) + "\n---"]
     for b in doc.blocks:
         if isinstance(b, Heading):
             blocks.append("#" * b.level + " " + md(b.text))
