@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -26,9 +27,9 @@ SAMPLE = "samples/academy-institute-2025.xlsx"
 WIDTH = 100
 
 
-def run_score(fmt: str, lang: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def run_score(fmt: str, lang: str, monkeypatch: pytest.MonkeyPatch, width: int = WIDTH) -> str:
     monkeypatch.chdir(ROOT)  # paths in the outputs are as given on the command line
-    monkeypatch.setenv("COLUMNS", str(WIDTH))  # the table's width when stdout is not a terminal
+    monkeypatch.setenv("COLUMNS", str(width))  # the table's width when stdout is not a terminal
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     res = CliRunner().invoke(app, ["score", SAMPLE, "--format", fmt, "--lang", lang])
@@ -50,6 +51,27 @@ def test_text_outputs_match_golden(fmt: str, ext: str, lang: str, monkeypatch: p
     want = golden(f"score_academy-institute-2025_{fmt}_{lang}.{ext}", got)
     assert got.splitlines() == want.splitlines()
     assert got.endswith("\n")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [60, 80, 140])
+def test_terminal_at_60_80_140_columns(width: int, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SPEC §7: the table at the widths people's terminals have, against golden captures; no line
+    wider than the terminal; recommendations at full width, grouped by theme, after the table."""
+    from vibbench.report.linebreak import NO_END, NO_START, cells
+
+    got = run_score("table", lang, monkeypatch, width)
+    want = golden(f"score_academy-institute-2025_table_{lang}_{width}.txt", got)
+    assert got.splitlines() == want.splitlines()
+    lines = got.splitlines()
+    assert max(cells(ln) for ln in lines) <= width
+    recs = lines.index(next(ln for ln in lines if ln.startswith(("Recommendations", "按改革主题"))))
+    body = [ln.strip() for ln in lines[recs:] if ln.startswith("    ")]  # continuation lines
+    assert all(ln[:1] not in NO_START for ln in body)
+    bullets = [ln for ln in lines[recs:] if ln.startswith("  • ")]
+    assert bullets and all(ln.rstrip()[-1:] not in NO_END for ln in bullets)
+    if width == 140:  # the width is used: the recommendation lines reach well past half of it
+        assert max(cells(ln) for ln in bullets) > 100
 
 
 def rows(text: str) -> list[list[str]]:
@@ -83,4 +105,5 @@ def test_golden_files_are_documented() -> None:
     for path in GOLDEN.iterdir():
         if path.name != "README.md":
             listed = path.name.replace("_en.", "_{en,zh}.").replace("_zh.", "_{en,zh}.")
+            listed = re.sub(r"_(?:en|zh)_(?:60|80|140)\.", "_{en,zh}_{60,80,140}.", listed)
             assert f"`{listed}`" in readme, f"tests/golden/README.md does not list {path.name}"

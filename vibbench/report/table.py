@@ -11,7 +11,7 @@ from rich.text import Text as RichText
 
 from vibbench.report.common import answer_text, capture, fmt, horizon, label, one_line, pct
 from vibbench.scoring.result import NodeResult, Result
-from vibbench.text import T
+from vibbench.text import T, Text
 
 
 def _bar(score: float | None, ref: float | None, width: int = 20) -> RichText:
@@ -98,39 +98,94 @@ def build(result: Result, lang: str = "en", top: int = 10, width: int = 100) -> 
     pillars = _nodes(result.pillars, "pillars", "pillar", lang, bar if bar >= 8 else 0)
     dims = _nodes(result.dimensions, "dimensions", "dimension", lang)
 
-    pri = Table(title=label("priorities", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    # The priorities: indicator, answer, the target of its first roadmap step, and the points that
+    # step adds (rescored). The recommendations follow at full width, grouped by reform theme, so
+    # no text is squeezed into a narrow column.
+    from vibbench.scoring.projection import Step, roadmap
+
+    steps: dict[str, Step] = {}
+    for step in roadmap(result):
+        steps.setdefault(step.indicator, step)
+    pri = Table(
+        title=label("priorities", lang), box=box.SIMPLE_HEAD, title_justify="left", expand=width >= 100
+    )
     pri.add_column("#", justify="right")
-    pri.add_column(label("indicator", lang), overflow="fold", ratio=2)
+    pri.add_column(label("indicator", lang), overflow="fold", ratio=3)
     pri.add_column(label("answer", lang), overflow="fold", ratio=2)
-    pri.add_column(label("priority", lang), justify="right", no_wrap=True)
-    pri.add_column(label("recommendation", lang), overflow="fold", ratio=4)
-    recs_by_ind: dict[str, list[str]] = {}
-    for rec in result.recommendations:
-        theme = r.themes[rec.theme].get(lang) if rec.theme in r.themes else rec.theme
-        recs_by_ind.setdefault(rec.indicator, []).append(
-            f"[{theme} · {horizon(rec.horizon, lang)}] {rec.text.get(lang)}"
-        )
+    pri.add_column(TARGET.get(lang), overflow="fold", ratio=2)
+    pri.add_column(POINTS.get(lang), justify="right", no_wrap=True)
     top_items = result.top_priorities(top)
     if not top_items:  # nothing answered below VIB's level: say so rather than show an empty table
         pri.add_row("", label("none", lang), "", "", "")
     for n, ir in enumerate(top_items, 1):
+        found = steps.get(ir.id)
         pri.add_row(
             str(n),
             f"{ir.id} {ir.indicator.name.get(lang)}",
             answer_text(r, ir.indicator, ir.answer, lang),
-            fmt(ir.priority, 2),
-            "\n".join(recs_by_ind.get(ir.id, [])),
+            "—" if found is None else answer_text(r, ir.indicator, found.target, lang),
+            fmt(found.points if found is not None else ir.priority, 2),
         )
 
     parts: list[object] = [head, pillars, dims, pri]
-    warn = Table(title=label("warnings", lang), box=box.SIMPLE_HEAD, title_justify="left", show_header=False)
-    warn.add_column(no_wrap=True)
-    warn.add_column(overflow="fold")
-    for w in result.warnings:
-        warn.add_row(RichText(w.code, style="yellow"), w.message.get(lang))
+    if result.recommendations:
+        parts.append(_recommendations(result, lang, width))
     if result.warnings:
-        parts.append(warn)
+        parts.append(_warnings(result, lang, width))
     return Group(*parts)  # type: ignore[arg-type]
+
+
+TARGET = T("Target", "目标")
+POINTS = T("Points", "分值")
+RECOMMENDATIONS = T("Recommendations, by reform theme", "按改革主题分列的建议")
+WARNING_NAMES: dict[str, Text] = {
+    "disagreement": T("respondents disagree", "答题人意见分歧"),
+    "unsupported_claim": T("claim without evidence", "缺少佐证"),
+    "inconsistent": T("answers contradict", "回答相互矛盾"),
+    "low_coverage": T("low coverage", "覆盖率偏低"),
+    "implausible": T("implausible value", "数值可疑"),
+    "not_applicable": T("N/A not allowed", "不允许填“不适用”"),
+    "rubric_drift": T("rubric changed", "评估框架已更新"),
+    "removed_indicator": T("removed indicator", "已删除的指标"),
+    "external_link": T("answer from another workbook", "引用其他工作簿"),
+}
+"""Warning names as the terminal shows them in ``--lang`` (the JSON ``code`` stays as it is)."""
+
+
+def _recommendations(result: Result, lang: str, width: int) -> RichText:
+    """Each reform theme, then its recommendations as full-width bullets, wrapped so that a Chinese
+    line never starts with closing punctuation nor ends with opening punctuation."""
+    from vibbench.report.linebreak import fill
+
+    text = RichText()
+    text.append(RECOMMENDATIONS.get(lang) + "\n", style="bold")
+    themes = list(result.rubric.themes) + sorted(
+        {rec.theme for rec in result.recommendations} - set(result.rubric.themes)
+    )
+    room = max(20, width - 4)
+    for theme in themes:
+        recs = [rec for rec in result.recommendations if rec.theme == theme]
+        if not recs:
+            continue
+        name = result.rubric.themes.get(theme)
+        text.append("\n" + (name.get(lang) if name else theme) + "\n", style="cyan")
+        for rec in recs:
+            line = f"{rec.indicator} · {horizon(rec.horizon, lang)} · {rec.text.get(lang)}"
+            text.append("  • " + fill(line, room - 4, "    ") + "\n")
+    return text
+
+
+def _warnings(result: Result, lang: str, width: int) -> RichText:
+    from vibbench.report.linebreak import fill
+
+    text = RichText()
+    text.append(label("warnings", lang) + "\n", style="bold")
+    for w in result.warnings:
+        name = WARNING_NAMES.get(w.code, Text(w.code)).get(lang)
+        line = f"{name}: {w.message.get(lang)}" if lang == "en" else f"{name}：{w.message.get(lang)}"
+        text.append("  • ", style="yellow")
+        text.append(fill(line, max(20, width - 4) - 4, "    ") + "\n")
+    return text
 
 
 def render(result: Result, lang: str = "en", top: int = 10, *, width: int = 100, color: bool = False) -> str:
