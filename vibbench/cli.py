@@ -7,6 +7,7 @@ needs it.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import sys
@@ -107,6 +108,10 @@ def _finite(name: str, value: float | None, low: float | None = None, high: floa
     )
 
 
+_STDOUT_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT)
+"""An OSError without a file name and one of these: standard output failed (``> /dev/full``)."""
+
+
 def _silence_stdout() -> None:
     """Standard output is gone (a closed pipe, a full disk): send what is still buffered, and
     anything written later, to the null device, so the flush at exit does not fail again."""
@@ -167,6 +172,8 @@ def _guard(lang: str = "en") -> Iterator[None]:
         _fail([_encoding_line()])
     except OSError as exc:
         if _state["debug"]:
+            raise
+        if exc.filename is None and exc.errno in _STDOUT_ERRNOS:  # standard output: said so in main()
             raise
         where = clean(exc.filename or "vibbench")
         reason = clean(exc.strerror or exc)
