@@ -7,6 +7,8 @@ needs it.
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -19,7 +21,8 @@ import typer
 
 from vibbench import __version__
 from vibbench.formats import Format
-from vibbench.io import wrote
+from vibbench.io import check_output, folder_files, is_stdout, wrote
+from vibbench.text import T, clean
 
 app = typer.Typer(
     name="vibbench",
@@ -81,13 +84,64 @@ LangOpt = Annotated[
     ),
 ]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout. 输出文件。")
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write here (atomically; - is stdout) instead of stdout. 输出文件（- 为标准输出）。",
+    ),
 ]
 MissingOpt = Annotated[
     Missing, typer.Option("--missing", help="Unanswered: renormalise or score 0. 未答指标处理方式。")
 ]
 AggregationOpt = Annotated[Aggregation, typer.Option("--aggregation", help="How scores combine. 汇总方式。")]
+
 TopOpt = Annotated[int, typer.Option("--top", min=1, help="How many priorities to show. 显示的优先项数量。")]
+
+
+def _finite(name: str, value: float | None, low: float | None = None, high: float | None = None) -> None:
+    """Refuse a number option that is NaN, infinite or outside ``[low, high]``: a NaN compares
+    false with everything, so it would pass every check it reached."""
+    from vibbench.errors import UsageError
+
+    if value is None:
+        return
+    if math.isfinite(value) and (low is None or value >= low) and (high is None or value <= high):
+        return
+    span_en = span_zh = ""
+    if low is not None and high is not None:
+        span_en, span_zh = f" from {low:g} to {high:g}", f"（{low:g} 至 {high:g}）"
+    raise UsageError.one(
+        name,
+        T(f"{clean(value)} is not a usable number here", f"{clean(value)} 不是此处可用的数值"),
+        T(f"give a finite number{span_en}", f"请填写有限的数值{span_zh}"),
+    )
+
+
+_STDOUT_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT)
+"""An OSError without a file name and one of these: standard output failed (``> /dev/full``)."""
+
+
+def _silence_stdout() -> None:
+    """Standard output is gone (a closed pipe, a full disk): send what is still buffered, and
+    anything written later, to the null device, so the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _encoding_line() -> str:
+    encoding = clean(getattr(sys.stdout, "encoding", None) or "?")
+    en = "error: standard output: cannot show this text in the {} encoding {} set PYTHONIOENCODING=utf-8 (or a UTF-8 locale) or use --output"
+    zh = f"标准输出的编码 {encoding} 无法显示这些文字，请设置 PYTHONIOENCODING=utf-8（或 UTF-8 区域设置）或改用 --output"
+    try:  # standard error may be as limited as standard output: then English alone, readable
+        (zh + "—").encode(getattr(sys.stderr, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return en.format(encoding, "-")
+    return f"{en.format(encoding, '—')} / {zh}"
 
 
 def _fail(lines: list[str]) -> NoReturn:
@@ -99,7 +153,10 @@ def _fail(lines: list[str]) -> NoReturn:
 @contextmanager
 def _guard(lang: str = "en") -> Iterator[None]:
     """Turn vibbench's errors into ``error: WHERE: WHAT — HOW TO FIX`` lines and exit 2."""
+    import signal
+
     from vibbench.errors import VibbenchError
+    from vibbench.signals import Stopped
 
     try:
         yield
@@ -107,15 +164,30 @@ def _guard(lang: str = "en") -> Iterator[None]:
         if _state["debug"]:
             raise
         _fail([p.render(lang) for p in exc.problems])
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except (typer.Exit, typer.Abort, Stopped):
         raise
+    except KeyboardInterrupt:  # click would turn it into Abort (exit 1): keep it a signal
+        raise Stopped(signal.SIGINT) from None
+    except BrokenPipeError:  # the reader of standard output has gone: a quiet, successful end
+        _silence_stdout()
+        raise typer.Exit(0) from None
+    except SystemExit as exc:  # rich ends with SystemExit(1) on a broken pipe: that is no failure
+        if isinstance(exc.__context__, BrokenPipeError):
+            _silence_stdout()
+            raise typer.Exit(0) from None
+        raise
+    except UnicodeEncodeError:
+        if _state["debug"]:
+            raise
+        _fail([_encoding_line()])
     except OSError as exc:
         if _state["debug"]:
             raise
-        where = exc.filename or "vibbench"
-        _fail(
-            [f"error: {where}: {exc.strerror or exc} — check the path and its permissions / 请检查路径与权限"]
-        )
+        if exc.filename is None and exc.errno in _STDOUT_ERRNOS:  # standard output: said so in main()
+            raise
+        where = clean(exc.filename or "vibbench")
+        reason = clean(exc.strerror or exc)
+        _fail([f"error: {where}: {reason} — check the path and its permissions / 请检查路径与权限"])
     except Exception as exc:  # a bug: still one line, never a dump of an institution's answers
         if _state["debug"]:
             raise
@@ -173,6 +245,8 @@ def score(
 ) -> None:
     """Score a workbook against a rubric and show the gap to VIB. 为自评表打分并给出与 VIB 的差距。"""
     with _guard(lang.value):
+        _finite("vibbench score --fail-under", fail_under)
+        check_output(output, [assessment, Path(rubric)])
         from vibbench.formats import renderer
         from vibbench.io import emit
         from vibbench.scoring.engine import ScoreOptions, score_file
@@ -295,11 +369,14 @@ def report(
     生成含一页摘要、图表与改革路线图的报告（Markdown、HTML 或 Word）。"""
     failed = False
     with _guard(lang.value):
+        check_output(output, [assessment, Path(rubric), *(peers or [])])
         from vibbench.report.document import build_report, format_for, save_report
         from vibbench.rubric.loader import load_rubric
         from vibbench.scoring.engine import ScoreOptions, score_file
 
         kind = format_for(output, format.value if format is not None else None)
+        if is_stdout(output) and kind == "markdown":
+            charts = False  # no folder beside standard output for the chart files
         opts = ScoreOptions(missing=missing.value, aggregation=aggregation.value, top=top)
         loaded = load_rubric(rubric)
         result = score_file(assessment, loaded, opts)
@@ -353,9 +430,19 @@ def template(
             "沿用旧自评表（任意框架版本）中的回答。",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite an existing workbook even if it holds answers. 即使已有填写内容也覆盖现有自评表。",
+        ),
+    ] = False,
 ) -> None:
     """Write a blank self-assessment workbook to fill in. 生成待填写的空白自评表。"""
     with _guard(lang.value):
+        check_output(output, [Path(rubric), *([prefill] if prefill is not None else [])])
+        if not force:
+            _keep_answers(output)
         from vibbench.rubric.loader import load_rubric
 
         loaded = load_rubric(rubric)
@@ -382,6 +469,33 @@ def _say_carried(carried: int, new: tuple[str, ...], dropped: tuple[str, ...]) -
     if dropped:
         ids = ", ".join(dropped)
         sys.stderr.write(f"dropped (not in this rubric): {ids} / 已删除（本框架不含）：{ids}\n")
+
+
+def _keep_answers(output: Path) -> None:
+    """Refuse to replace an existing workbook that holds answers (``--force`` overrides)."""
+    import stat
+
+    from vibbench.errors import UsageError
+
+    try:
+        if not stat.S_ISREG(os.stat(output).st_mode):
+            return
+    except (OSError, ValueError):
+        return
+    from vibbench.workbook.answered import holds_answers
+
+    if holds_answers(output):
+        raise UsageError.one(
+            clean(output),
+            T(
+                "this workbook already holds answers; writing a blank template over it would lose them",
+                "该自评表已有填写内容，用空白模板覆盖会丢失这些内容",
+            ),
+            T(
+                "choose another --output, or add --force to overwrite it",
+                "请另选 --output，或加 --force 强制覆盖",
+            ),
+        )
 
 
 # --------------------------------------------------------------------------- compare / sensitivity
@@ -420,6 +534,7 @@ def compare(
             from vibbench.report.compare import render_digests
             from vibbench.scoring.engine import ScoreOptions
 
+            check_output(output, [*folder_files(paths), Path(rubric)])
             write = renderer("compare", format)
             _binary_needs_a_file(format, output)
 
@@ -428,7 +543,7 @@ def compare(
             if done.digests:
                 emit_rendered(render_digests(done.digests, done.rubric, lang.value), {}, output)
             elif done.ranked:
-                charts = f"{output.stem}_charts" if output is not None and str(output) != "-" else None
+                charts = f"{output.stem}_charts" if output is not None and not is_stdout(output) else None
                 width, color = _terminal(format is Format.table and output is None)
                 shown = write(done.ranked, done.rubric, lang.value, charts=charts, width=width, color=color)
                 emit_rendered(shown.text, shown.files, output)
@@ -445,7 +560,14 @@ def sensitivity(
     ],
     lang: LangOpt,
     rubric: RubricOpt = "vib",
-    samples: Annotated[int, typer.Option("--samples", min=1, help="Weight draws. 抽样次数。")] = 1000,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            min=1,
+            help="Weight draws (bounded by the memory they need). 抽样次数（受内存所需限制）。",
+        ),
+    ] = 1000,
     spread: Annotated[
         float, typer.Option("--spread", min=0.0, max=1.0, help="Each weight × U[1-X, 1+X]. 权重扰动幅度。")
     ] = 0.25,
@@ -474,6 +596,8 @@ def sensitivity(
             from vibbench.formats import renderer
             from vibbench.scoring.engine import ScoreOptions
 
+            _finite("vibbench sensitivity --spread", spread, 0.0, 1.0)
+            check_output(output, [*folder_files(paths), Path(rubric)])
             write = renderer("sensitivity", format)
             _binary_needs_a_file(format, output)
 
@@ -542,6 +666,7 @@ def rubric_init(
 ) -> None:
     """Write a commented starter rubric that extends another. 生成带注释的继承式框架起始文件。"""
     with _guard():
+        check_output(output, [Path(extends)])
         from vibbench.cli_rubric import init
 
         schema_path = init(extends, output)
@@ -585,21 +710,75 @@ def _bilingual_help(command: Any) -> Any:
 
 
 def main() -> None:
-    """The ``vibbench`` command: click's usage errors reported like every other bad input."""
+    """The ``vibbench`` command: click's usage errors reported like every other bad input; a
+    signal, a closed pipe or an unusable standard output end the run with one line (or none)."""
+    from vibbench import signals
+
+    signals.install()
+    try:
+        code = _run()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `vibbench rubric show | head -1`: the reader has what it wanted
+        _silence_stdout()
+        code = 0
+    except (KeyboardInterrupt, signals.Stopped) as exc:
+        code = stopped(exc)
+    except UnicodeEncodeError:
+        if _state["debug"]:
+            raise
+        sys.stderr.write(_encoding_line() + "\n")
+        code = 2
+    except OSError as exc:  # standard output itself failed (a full disk, /dev/full)
+        if _state["debug"]:
+            raise
+        _silence_stdout()
+        reason = clean(exc.strerror or exc)
+        sys.stderr.write(
+            f"error: standard output: {reason} — write to another place or use --output / "
+            f"无法写入标准输出（{reason}），请改写到别处或使用 --output\n"
+        )
+        code = 2
+    sys.exit(code)
+
+
+def stopped(exc: BaseException) -> int:
+    """One line for a run stopped by a signal; its exit code (130, 143, 129)."""
+    from vibbench import signals
+
+    code = signals.exit_code(exc)
+    name = signals.name(exc)
+    try:
+        sys.stderr.write(f"stopped by {name} / 已因 {name} 中止运行\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return code
+
+
+def _run() -> int:
+    from vibbench.errors import VibbenchError
+
     try:
         code = _bilingual_help(typer.main.get_command(app)).main(prog_name="vibbench", standalone_mode=False)
     except _CLICK_ERROR as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `vibbench`: the help, as click shows it
             exc.show()  # type: ignore[attr-defined]
-            sys.exit(2)
+            return 2
         from vibbench.usage import lang_of, problem
 
         sys.stderr.write(problem(exc, sys.argv[1:]).render(lang_of(sys.argv[1:])) + "\n")
-        sys.exit(2)
-    except typer.Abort:
+        return 2
+    except VibbenchError as exc:  # raised while the command line was read
+        from vibbench.usage import lang_of
+
+        sys.stderr.write("".join(p.render(lang_of(sys.argv[1:])) + "\n" for p in exc.problems))
+        return 2
+    except typer.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # Ctrl-C while click was at work
+            raise exc.__context__ from None
         sys.stderr.write("aborted / 已中止\n")
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+        return 1
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

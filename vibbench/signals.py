@@ -43,3 +43,12 @@ def exit_code(exc: BaseException) -> int:
     if isinstance(exc, Stopped):
         return EXIT_CODES.get(signal.Signals(exc.signum), 128 + exc.signum)
     return EXIT_CODES[signal.SIGINT]
+
+
+def name(exc: BaseException) -> str:
+    """The name of the signal that stopped the run (``SIGTERM``), for the one line that says so."""
+    signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"

@@ -17,6 +17,11 @@ them): escape sequences, carriage returns that overwrite a line, bidirectional o
 reorder it. Tabs and line breaks are not among them."""
 
 
+def clean(text: object) -> str:
+    """``text`` (a path, a name) without the characters of :data:`CONTROLS`: safe to print."""
+    return str(text).translate(CONTROLS)
+
+
 def control_in(text: str) -> str | None:
     """The first character of :data:`CONTROLS` in ``text``, if any."""
     if text.isprintable():

@@ -23,7 +23,9 @@ def test_institution_rows_with_validation(tmp_path: Path) -> None:
     ws = load_workbook(path)["Institution"]
     labels = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
     assert labels[-3:] == ["机构类别", "研发人员数", "币种"]
-    assert ws["B8"].value == "科研院所"  # the default profile, by its name
+    assert (
+        ws["B8"].value is None
+    )  # blank: the first profile is the default (a blank template holds no answers)
     kinds = {(dv.type, str(dv.sqref)) for dv in ws.data_validations.dataValidation}
     assert ("list", "B8") in kinds and ("decimal", "B9") in kinds and ("list", "B10") in kinds
     profile = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B8")

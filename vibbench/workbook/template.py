@@ -449,11 +449,9 @@ def _institution(ws: Worksheet, rubric: Rubric, lang: str) -> None:
         prompt = _INSTITUTION_PROMPTS[key].format(cur=currency).get(lang)
         if key == "profile":
             names = [p.name.get(lang) for p in rubric.profiles]
-            set_text(value, names[0])
             dv = _choice(names, label, prompt)
         elif key == "currency":
             codes = [currency, *(rubric.money.rates if rubric.money else {})]
-            set_text(value, currency)
             dv = _choice(codes, label, prompt)
         elif key == "research_staff":
             dv = DataValidation(
