@@ -225,9 +225,17 @@ def case_score(run: Runner, vb: tuple[str, ...], sample: Path, runs: int, notes:
         f"score: {sample.relative_to(ROOT)}: overall {theirs!r} (vibbench), {mine!r} (floor_score.py)"
     )
     f = median(res[floor.name])
+    # SPEC §6 (v2): a report without charts within 2× score --format markdown
+    md = Cmd("vibbench score --format markdown", (*vb, "score", str(sample), "--format", "markdown"))
+    report = Cmd(
+        "vibbench report --no-charts (md)",
+        (*vb, "report", str(sample), "--no-charts", "-o", "-", "-f", "markdown"),
+    )
+    more = run.rounds([md, report], runs)
     return [
         Row.of(as_json.name, res[as_json.name], floor.name, f, Target(ratio=2.5)),
         Row.of(table.name, res[table.name], floor.name, f, Target(ratio=3.5)),
+        Row.of(report.name, more[report.name], md.name, median(more[md.name]), Target(ratio=2)),
     ]
 
 
@@ -243,7 +251,10 @@ def case_compare(
     )
     serial = Cmd(f"  (info) {cmp.name} --jobs 1", (*cmp.argv, "--jobs", "1"))
     as_csv = Cmd(f"  (info) {cmp.name} --format csv", (*cmp.argv[:-1], "csv"))
-    res = run.rounds([floor, cmp, serial, as_csv], runs)
+    # SPEC §7: the Excel workbook within 1.5× of the JSON; the cohort report "in a few seconds"
+    as_xlsx = Cmd(f"  {cmp.name} --format xlsx", (*cmp.argv[:-1], "xlsx", "--output", os.devnull))
+    as_html = Cmd(f"  {cmp.name} cohort report (html)", (*cmp.argv[:-1], "html"))
+    res = run.rounds([floor, cmp, serial, as_csv, as_xlsx, as_html], runs)
     theirs_out, mine_out = res[cmp.name][-1].stdout, res[floor.name][-1].stdout
     theirs = {Path(i["source"]["path"]).name: overall_of(i) for i in json.loads(theirs_out)["institutions"]}
     mine = {Path(i["path"]).name: overall_of(i) for i in json.loads(mine_out)["institutions"]}
@@ -253,10 +264,13 @@ def case_compare(
         f"{len(theirs_out) / 2**20:.1f} MB, floor {len(mine_out) / 2**20:.2f} MB"
     )
     f = median(res[floor.name])
+    json_s = median(res[cmp.name])
     return [
         Row.of(cmp.name, res[cmp.name], floor.name, f, Target(ratio=3)),
         Row.of(serial.name, res[serial.name], floor.name, f, Target()),
         Row.of(as_csv.name, res[as_csv.name], floor.name, f, Target()),
+        Row.of(as_xlsx.name, res[as_xlsx.name], "compare --format json", json_s, Target(ratio=1.5)),
+        Row.of(as_html.name, res[as_html.name], "compare --format json", json_s, Target(seconds=5)),
     ]
 
 
@@ -334,6 +348,32 @@ def case_hostile(
 
 
 # --------------------------------------------------------------------------- table
+
+
+def case_rubric(run: Runner, notes: list[str]) -> list[Row]:
+    """Loading a rubric (benchmarks/rubric_load.py): from the cache against a cold compile, and the
+    hostile rubrics refused in bounded time (replaces a wall-clock assertion that was in the tests)."""
+    out = run.once(Cmd("rubric_load.py", (PY, str(HERE / "rubric_load.py"), "--json"))).stdout
+    doc = json.loads(out)
+    notes.append("rubric: " + ", ".join(f"{k} {v:.3g} s" for k, v in doc.items() if k != "cached/cold"))
+    rows = [
+        Row(
+            "rubric load (cached vs cold compile)",
+            1,
+            doc["cached load (vib)"],
+            "cold compile",
+            doc["cold compile (vib)"],
+            None,
+            Target(ratio=0.25),
+        )
+    ]
+    for key, limit in (
+        ("alias bomb refused", 3.0),
+        ("5 MB rubric refused", 0.5),
+        ("extends chain of 1,000", 3.0),
+    ):
+        rows.append(Row(f"rubric: {key}", 1, doc[key], "-", None, None, Target(seconds=limit)))
+    return rows
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -414,7 +454,7 @@ def versions() -> str:
     return ", ".join(out)
 
 
-CASES = ("start", "score", "compare", "sensitivity", "hostile")
+CASES = ("start", "score", "compare", "sensitivity", "hostile", "rubric")
 """The cases, in the order they run (``--only`` picks some)."""
 
 
@@ -469,6 +509,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += case_sensitivity(run, vb, inputs, count, samples, heavy, compare_floor, notes)
         if "hostile" in only:
             rows += case_hostile(run, vb, inputs, runs, start_floor, notes)
+        if "rubric" in only:
+            rows += case_rubric(run, notes)
         say(f"measured in {time.perf_counter() - t0:.0f} s; load now {_load()}")
         say()
         say(table(rows))
