@@ -100,7 +100,7 @@ class Indicator:
 
     def named_label(self, value: float | None) -> Text | None:
         """The name of a named answer, if ``value`` is one."""
-        if value is None:
+        if value is None or not self.named:
             return None
         return next((n.label for n in self.named if n.value == value), None)
 

@@ -49,14 +49,32 @@ def _median(values: list[float]) -> float:
     return values[0] if len(values) == 1 else float(statistics.median(values))
 
 
+_APPLYING: dict[tuple[int, str | None], frozenset[str]] = {}
+"""Per rubric (by identity, while it lives) and profile: the indicators of that profile. A batch
+scores thousands of workbooks against one rubric; most answer N/A nowhere."""
+
+
 def applying(assessment: Assessment, rubric: Rubric) -> frozenset[str]:
     """Ids of the indicators that apply to the institution: those of its profile (``applies_to``),
     less the ``optional`` ones it answered "not applicable" (SPEC §4, v2)."""
     profile = assessment.profile or rubric.default_profile
+    key = (id(rubric), profile)
+    cached = _APPLYING.get(key)
+    if cached is None or _APPLYING_OF.get(id(rubric)) is not rubric:
+        cached = frozenset(i.id for i in rubric.indicators() if i.applies(profile))
+        if len(_APPLYING) > 64:
+            _APPLYING.clear()
+        _APPLYING[key] = cached
+        _APPLYING_OF[id(rubric)] = rubric
     na = assessment.not_applicable
-    return frozenset(
-        i.id for i in rubric.indicators() if i.applies(profile) and not (i.optional and i.id in na)
-    )
+    if not na:
+        return cached
+    optional = {i.id for i in rubric.indicators() if i.optional}
+    return cached - (na & optional)
+
+
+_APPLYING_OF: dict[int, Rubric] = {}
+"""The rubric each cached id stands for (an id can be reused once a rubric is gone)."""
 
 
 def scored_value(ind: Indicator, answer: float, staff: float | None) -> float:
@@ -100,11 +118,14 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
                     raw[ind.id] = (None, None, None, ref, None)
                     continue
                 if answers:
-                    values = [a.value for a in answers]
-                    ans = _median(values)
-                    val = scored_value(ind, ans, staff)
+                    if len(answers) == 1:  # the common case, without a list or a median
+                        ans, apart = answers[0].value, 0.0
+                    else:
+                        values = [a.value for a in answers]
+                        ans, apart = _median(values), max(values) - min(values)
+                    val = 100.0 * ans / staff if ind.per == "research_staff" and staff else ans
                     s = normalise(ind, val, scale)
-                    raw[ind.id] = (ans, val, s, ref, max(values) - min(values))
+                    raw[ind.id] = (ans, val, s, ref, apart)
                     leaves.append((ind.id, ind.weight, s, ref, 1.0))
                 else:
                     s = 0.0 if zero else None
@@ -134,20 +155,22 @@ def score(assessment: Assessment, rubric: Rubric, options: ScoreOptions | None =
                 ans_i, val_i, s_i, r, spread = raw[ind.id]
                 local = (p_share, d_share, dim.shares.get(ind.id, 0.0))
                 w = local[0] * local[1] * local[2]
+                applied = ind.id in applies
+                given = by_id.get(ind.id)
                 ind_results.append(
                     IndicatorResult(
-                        indicator=ind,
-                        answer=ans_i,
-                        score=s_i,
-                        reference=r,
-                        gap=None if s_i is None or (ans_i is None and not zero) else r - s_i,
-                        weight=w,
-                        local_weights=local if w > 0 else (0.0, 0.0, 0.0),
-                        priority=w * max(0.0, r - s_i) if s_i is not None else 0.0,
-                        answers=tuple(by_id.get(ind.id, ())) if ind.id in applies else (),
-                        spread=spread,
-                        value=val_i,
-                        applies=ind.id in applies,
+                        ind,
+                        ans_i,
+                        s_i,
+                        r,
+                        None if s_i is None or (ans_i is None and not zero) else r - s_i,
+                        w,
+                        local if w > 0 else _NO_WEIGHTS,
+                        w * max(0.0, r - s_i) if s_i is not None else 0.0,
+                        tuple(given) if given and applied else (),
+                        spread,
+                        val_i,
+                        applied,
                     )
                 )
     overall = NodeResult("overall", T("Overall", "总分"), None, *top.numbers, 1.0, _band(rubric, top.score))
@@ -228,6 +251,8 @@ def _level(children: Sequence[tuple[str, float, float | None, float | None, floa
             reference += shares[i] * r
     return _Level(score, reference, coverage, shares, full)
 
+
+_NO_WEIGHTS = (0.0, 0.0, 0.0)
 
 _CURRENCY_ZH = {"CNY": "元", "EUR": "欧元", "USD": "美元"}
 
