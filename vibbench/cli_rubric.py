@@ -117,6 +117,22 @@ remove: []
 #             source: "促进科技成果转化法 Art. 21"
 #             recommendations:
 #               - {{theme: institutional_supply, horizon: quick_win, text: {{en: File it., zh: 按时报送。}}}}
+#
+# Keys v2 adds (all optional; see `vibbench rubric schema`). 第二版新增的键（均为可选）：
+#   applies_to: [institute]      # the profiles it applies to; others leave it out (not scored, not in
+#                                # coverage). 适用的机构类别；其他类别不计分、不计入覆盖率。
+#   actor: funder                # who can act on it: institution (default) or funder. 由谁推动：机构或主管部门。
+#   optional: true               # "not applicable" (不适用, N/A) is a legitimate answer. 允许填“不适用”。
+#   unit: money                  # an amount in the rubric's money unit (money: below). 金额，单位见 money。
+#   per: research_staff          # a raw annual total, scored per 100 research staff. 年度总数，按每百名研发人员折算。
+#   plausible: {{min: 0, max: 5000}}  # outside it: a warning "check the unit". 超出范围时提示核对单位。
+#   named: [{{value: 99, label: {{en: never reviewed, zh: 从未开展}}}}]  # answers shown by name. 具名回答。
+# A rubric of your own (not one that extends another) may also declare:
+# 独立的评估框架（非继承）还可声明：
+#   profiles:                    # kinds of institution; the first is the default. 机构类别，第一个为默认。
+#     - {{id: institute, name: {{en: Research institute, zh: 科研院所}}}}
+#   money: {{currency: CNY, factor: 10000, unit: {{en: 10k CNY, zh: 万元}}, rates: {{EUR: 7.8}},
+#           source: "where the rates come from, and their year / 汇率来源与年份"}}
 """
     write_atomic(output, text)
     schema_path = output.parent / SCHEMA_FILE
