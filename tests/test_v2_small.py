@@ -70,7 +70,9 @@ def test_sensitivity_names_priorities_sorts_shares_and_says_a_verdict() -> None:
     for row in rows:
         tops = row.split("|")[-2]
         shares = [
-            int(part.strip().rsplit(" ", 1)[-1].rstrip("%")) for part in tops.split(";") if part.strip().endswith("%")
+            int(part.strip().rsplit(" ", 1)[-1].rstrip("%"))
+            for part in tops.split(";")
+            if part.strip().endswith("%")
         ]
         assert shares == sorted(shares, reverse=True)
         assert any(

@@ -66,7 +66,7 @@ class Cohort:
     def to_frame(self, kind: str = "indicators", lang: str = "en") -> pandas.DataFrame:
         """One row per institution × indicator (or ``dimensions``, ``pillars``), with each
         institution's name, year, source path and rank (needs ``pip install 'vibbench[pandas]'``)."""
-        from vibbench.frame import cohort_frame
+        from vibbench.scoring.frame import cohort_frame
 
         return cohort_frame(self.ranked, kind, lang)
 

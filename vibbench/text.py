@@ -56,3 +56,13 @@ class Text:
 
 def T(en: str, zh: str) -> Text:  # noqa: N802 - short constructor used throughout
     return Text(en, zh)
+
+
+def one_line(text: str) -> str:
+    """A name or a path as a single-line place shows it: without the control characters a
+    terminal obeys (ESC, BEL, CR, bidi overrides; :data:`vibbench.text.CONTROLS`) and with its
+    line breaks folded into spaces. Workbook cells are filtered when read; a name taken from a
+    file's stem and a path are not, so every renderer passes them through here."""
+    if text.isprintable():
+        return text
+    return " ".join(part for part in text.translate(CONTROLS).replace("\t", " ").split("\n"))

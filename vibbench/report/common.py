@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from vibbench.rubric.model import Indicator, Rubric
-from vibbench.text import CONTROLS, T, Text
+from vibbench.text import (
+    T,
+    Text,
+)
 
 DASH = "—"
 
@@ -11,16 +14,6 @@ DASH = "—"
 def fmt(v: float | None, digits: int = 1) -> str:
     """Tables and reports round to one decimal (JSON never rounds)."""
     return DASH if v is None else f"{v:.{digits}f}"
-
-
-def one_line(text: str) -> str:
-    """A name or a path as a single-line place shows it: without the control characters a
-    terminal obeys (ESC, BEL, CR, bidi overrides; :data:`vibbench.text.CONTROLS`) and with its
-    line breaks folded into spaces. Workbook cells are filtered when read; a name taken from a
-    file's stem and a path are not, so every renderer passes them through here."""
-    if text.isprintable():
-        return text
-    return " ".join(part for part in text.translate(CONTROLS).replace("\t", " ").split("\n"))
 
 
 def pct(v: float) -> str:

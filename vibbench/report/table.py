@@ -9,9 +9,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text as RichText
 
-from vibbench.report.common import answer_text, capture, fmt, horizon, label, one_line, pct
+from vibbench.report.common import answer_text, capture, fmt, horizon, label, pct
 from vibbench.scoring.result import NodeResult, Result
-from vibbench.text import T, Text
+from vibbench.text import T, Text, one_line
 
 
 def _bar(score: float | None, ref: float | None, width: int = 20) -> RichText:

@@ -161,13 +161,13 @@ class Result:
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON object of SPEC §5 (what ``vibbench score --format json`` prints, projection and
         roadmap included), texts in ``lang``."""
-        from vibbench.report.json_format import plan, to_dict
+        from vibbench.scoring.export import plan, to_dict
 
         return to_dict(self, lang) | plan(self, lang)
 
     def to_frame(self, kind: str = "indicators", lang: str = "en") -> pandas.DataFrame:
         """A pandas DataFrame of the ``indicators``, ``dimensions`` or ``pillars``, one row each
         (needs pandas: ``pip install 'vibbench[pandas]'``)."""
-        from vibbench.frame import result_frame
+        from vibbench.scoring.frame import result_frame
 
         return result_frame(self, kind, lang)

@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from vibbench.errors import UsageError, Where
-from vibbench.report.common import one_line
 from vibbench.scoring.result import IndicatorResult, NodeResult, Result
-from vibbench.text import T
+from vibbench.text import T, one_line
 
 if TYPE_CHECKING:
     import pandas
