@@ -5,7 +5,7 @@ Pure: :func:`render` returns what to write and the CLI writes it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -475,73 +475,25 @@ def _chart(ranked: Ranked, rubric: Rubric, lang: str) -> bytes:
 # One function per format (vibbench.formats.RENDERERS), all with one signature.
 
 
-def as_table(
-    ranked: Ranked,
-    rubric: Rubric,
-    lang: str,
-    *,
-    charts: str | None = None,
-    width: int | None = None,
-    color: bool = False,
-) -> Rendered:
-    return render(ranked, rubric, "table", lang, charts=charts, width=width, color=color)
+def _as(fmt_name: str) -> Callable[..., Rendered]:
+    def render_as(
+        ranked: Ranked,
+        rubric: Rubric,
+        lang: str,
+        *,
+        charts: str | None = None,
+        width: int | None = None,
+        color: bool = False,
+    ) -> Rendered:
+        return render(ranked, rubric, fmt_name, lang, charts=charts, width=width, color=color)
+
+    render_as.__name__ = f"as_{fmt_name}"
+    return render_as
 
 
-def as_json(
-    ranked: Ranked,
-    rubric: Rubric,
-    lang: str,
-    *,
-    charts: str | None = None,
-    width: int | None = None,
-    color: bool = False,
-) -> Rendered:
-    return render(ranked, rubric, "json", lang)
-
-
-def as_csv(
-    ranked: Ranked,
-    rubric: Rubric,
-    lang: str,
-    *,
-    charts: str | None = None,
-    width: int | None = None,
-    color: bool = False,
-) -> Rendered:
-    return render(ranked, rubric, "csv", lang)
-
-
-def as_markdown(
-    ranked: Ranked,
-    rubric: Rubric,
-    lang: str,
-    *,
-    charts: str | None = None,
-    width: int | None = None,
-    color: bool = False,
-) -> Rendered:
-    return render(ranked, rubric, "markdown", lang, charts=charts)
-
-
-def as_html(
-    ranked: Ranked,
-    rubric: Rubric,
-    lang: str,
-    *,
-    charts: str | None = None,
-    width: int | None = None,
-    color: bool = False,
-) -> Rendered:
-    return render(ranked, rubric, "html", lang)
-
-
-def as_xlsx(
-    ranked: Ranked,
-    rubric: Rubric,
-    lang: str,
-    *,
-    charts: str | None = None,
-    width: int | None = None,
-    color: bool = False,
-) -> Rendered:
-    return render(ranked, rubric, "xlsx", lang)
+as_table = _as("table")
+as_json = _as("json")
+as_csv = _as("csv")
+as_markdown = _as("markdown")
+as_html = _as("html")
+as_xlsx = _as("xlsx")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from vibbench.report.common import DASH, capture, fmt, label
@@ -228,73 +229,25 @@ def render(
 # One function per format (vibbench.formats.RENDERERS), all with one signature.
 
 
-def as_table(
-    ranked: Ranked,
-    analysis: Analysis,
-    rubric: Rubric,
-    lang: str,
-    *,
-    width: int | None = None,
-    color: bool = False,
-) -> str | bytes:
-    return render(ranked, analysis, rubric, "table", lang, width=width, color=color)
+def _as(fmt_name: str) -> Callable[..., str | bytes]:
+    def render_as(
+        ranked: Ranked,
+        analysis: Analysis,
+        rubric: Rubric,
+        lang: str,
+        *,
+        width: int | None = None,
+        color: bool = False,
+    ) -> str | bytes:
+        return render(ranked, analysis, rubric, fmt_name, lang, width=width, color=color)
+
+    render_as.__name__ = f"as_{fmt_name}"
+    return render_as
 
 
-def as_json(
-    ranked: Ranked,
-    analysis: Analysis,
-    rubric: Rubric,
-    lang: str,
-    *,
-    width: int | None = None,
-    color: bool = False,
-) -> str | bytes:
-    return render(ranked, analysis, rubric, "json", lang)
-
-
-def as_csv(
-    ranked: Ranked,
-    analysis: Analysis,
-    rubric: Rubric,
-    lang: str,
-    *,
-    width: int | None = None,
-    color: bool = False,
-) -> str | bytes:
-    return render(ranked, analysis, rubric, "csv", lang)
-
-
-def as_markdown(
-    ranked: Ranked,
-    analysis: Analysis,
-    rubric: Rubric,
-    lang: str,
-    *,
-    width: int | None = None,
-    color: bool = False,
-) -> str | bytes:
-    return render(ranked, analysis, rubric, "markdown", lang)
-
-
-def as_html(
-    ranked: Ranked,
-    analysis: Analysis,
-    rubric: Rubric,
-    lang: str,
-    *,
-    width: int | None = None,
-    color: bool = False,
-) -> str | bytes:
-    return render(ranked, analysis, rubric, "html", lang)
-
-
-def as_xlsx(
-    ranked: Ranked,
-    analysis: Analysis,
-    rubric: Rubric,
-    lang: str,
-    *,
-    width: int | None = None,
-    color: bool = False,
-) -> str | bytes:
-    return render(ranked, analysis, rubric, "xlsx", lang)
+as_table = _as("table")
+as_json = _as("json")
+as_csv = _as("csv")
+as_markdown = _as("markdown")
+as_html = _as("html")
+as_xlsx = _as("xlsx")

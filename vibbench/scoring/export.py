@@ -27,7 +27,8 @@ def _node(n: NodeResult, lang: str, *, band: bool, pillar: bool = False) -> dict
     return out
 
 
-def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
+def indicator_object(r: IndicatorResult, lang: str) -> dict[str, Any]:
+    """One indicator's object in the JSON (SPEC §5)."""
     ind = r.indicator
     return {
         "id": ind.id,
@@ -89,7 +90,7 @@ def to_dict(result: Result, lang: str = "en") -> dict[str, Any]:
         "overall": overall,
         "pillars": [_node(p, lang, band=True) for p in result.pillars],
         "dimensions": [_node(d, lang, band=False, pillar=True) for d in result.dimensions],
-        "indicators": [_indicator(r, lang) for r in result.indicators],
+        "indicators": [indicator_object(r, lang) for r in result.indicators],
         "recommendations": [
             {
                 "indicator": rec.indicator,

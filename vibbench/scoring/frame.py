@@ -41,22 +41,12 @@ def _check(kind: str) -> None:
 
 
 def _indicator(r: IndicatorResult, lang: str) -> dict[str, Any]:
-    ind = r.indicator
-    return {
-        "pillar": ind.pillar,
-        "dimension": ind.dimension,
-        "id": ind.id,
-        "name": ind.name.get(lang),
-        "type": ind.type,
-        "answer": r.answer,
-        "score": r.score,
-        "reference": r.reference,
-        "gap": r.gap,
-        "weight": r.weight,
-        "priority": r.priority,
-        "respondents": len(r.answers),
-        "spread": r.spread,
-    }
+    """The indicator's JSON object (SPEC §5) as a row: the respondents counted, not listed."""
+    from vibbench.scoring.export import indicator_object
+
+    row = indicator_object(r, lang)
+    row["respondents"] = len(r.answers)
+    return row
 
 
 def _node(n: NodeResult, lang: str) -> dict[str, Any]:
