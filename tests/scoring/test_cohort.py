@@ -19,7 +19,7 @@ from vibbench.scoring.cohort import (
     shared_gaps,
 )
 from vibbench.scoring.engine import score
-from vibbench.scoring.result import Result, ScoreOptions, Warning
+from vibbench.scoring.result import Result, ScoreOptions, ScoreWarning
 from vibbench.text import T
 from vibbench.workbook.model import Answer, Assessment
 
@@ -146,10 +146,10 @@ def test_data_quality_counts_implausible_values() -> None:
 def test_data_quality_counts_each_warning_of_a_kind(mini: Rubric) -> None:
     result = _result(mini, "W")
     extra = (
-        Warning("unsupported_claim", T("x", "x"), "A.X.1"),
-        Warning("unsupported_claim", T("y", "y"), "A.X.2"),
-        Warning("inconsistent", T("z", "z"), "B.Z.2"),
-        Warning("rubric_drift", T("d", "d")),
+        ScoreWarning("unsupported_claim", T("x", "x"), "A.X.1"),
+        ScoreWarning("unsupported_claim", T("y", "y"), "A.X.2"),
+        ScoreWarning("inconsistent", T("z", "z"), "B.Z.2"),
+        ScoreWarning("rubric_drift", T("d", "d")),
     )
     q = data_quality(dataclasses.replace(result, warnings=extra))
     assert (q.unsupported_claims, q.inconsistent, q.disagreements) == (2, 1, 0)

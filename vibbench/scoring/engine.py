@@ -20,7 +20,7 @@ from vibbench.scoring.result import (
     RecommendationResult,
     Result,
     ScoreOptions,
-    Warning,
+    ScoreWarning,
 )
 from vibbench.text import T, Text
 from vibbench.workbook.model import Answer, Assessment
@@ -287,14 +287,14 @@ def _fmt(v: float) -> str:
 
 def _warnings(
     assessment: Assessment, rubric: Rubric, results: list[IndicatorResult], coverage: float
-) -> list[Warning]:
-    out: list[Warning] = [Warning(n.code, n.message, n.indicator) for n in assessment.notices]
+) -> list[ScoreWarning]:
+    out: list[ScoreWarning] = [ScoreWarning(n.code, n.message, n.indicator) for n in assessment.notices]
     for r in results:
         ind = r.indicator
         if ind.type == "level" and len(r.answers) > 1 and (r.spread or 0) >= DISAGREEMENT_SPREAD:
             detail = ", ".join(f"{a.respondent or '?'}={_fmt(a.value)}" for a in r.answers)
             out.append(
-                Warning(
+                ScoreWarning(
                     "disagreement",
                     T(
                         f"{ind.id}: respondents disagree by {_fmt(r.spread or 0)} levels ({detail}); the median is used",
@@ -308,7 +308,7 @@ def _warnings(
             if bare:
                 cells = ", ".join(a.cell for a in bare)
                 out.append(
-                    Warning(
+                    ScoreWarning(
                         "unsupported_claim",
                         T(
                             f"{ind.id}: level {CLAIM_LEVEL} or higher claimed without evidence ({cells})",
@@ -323,7 +323,7 @@ def _warnings(
         ind = r.indicator
         if ind.id in na and r.applies and not ind.optional:
             out.append(
-                Warning(
+                ScoreWarning(
                     "not_applicable",
                     T(
                         f"{ind.id} was answered N/A, but the rubric does not allow it for this indicator: it "
@@ -341,7 +341,7 @@ def _warnings(
         if check.when.holds(a.answer) and not check.then.holds(b.answer):
             msg = check.message
             out.append(
-                Warning(
+                ScoreWarning(
                     "inconsistent",
                     Text(
                         f"{msg.get('en')} ({a.id} = {_fmt(a.answer)}, {b.id} = {_fmt(b.answer)})",
@@ -352,7 +352,7 @@ def _warnings(
             )
     if coverage < LOW_COVERAGE:
         out.append(
-            Warning(
+            ScoreWarning(
                 "low_coverage",
                 T(
                     f"only {coverage:.0%} of the rubric's weight was answered; scores rest on few answers",
@@ -364,9 +364,9 @@ def _warnings(
     return out
 
 
-def _implausible(results: list[IndicatorResult], money: Money | None) -> list[Warning]:
+def _implausible(results: list[IndicatorResult], money: Money | None) -> list[ScoreWarning]:
     """Numbers outside their ``plausible`` range (SPEC §4): most often an answer in the wrong unit."""
-    out: list[Warning] = []
+    out: list[ScoreWarning] = []
     for r in results:
         ind, v = r.indicator, r.value
         if v is None or ind.type != "number":
@@ -388,7 +388,7 @@ def _implausible(results: list[IndicatorResult], money: Money | None) -> list[Wa
         else:
             hint = T("check the unit and the figure", "请检查单位与数值")
         out.append(
-            Warning(
+            ScoreWarning(
                 "implausible",
                 T(
                     f"{ind.id} ({cells}): {_fmt(v)}{unit_en}{per_en} is outside the plausible range {span}{unit_en}; "
@@ -402,7 +402,7 @@ def _implausible(results: list[IndicatorResult], money: Money | None) -> list[Wa
     return out
 
 
-def _drift(assessment: Assessment, rubric: Rubric) -> list[Warning]:
+def _drift(assessment: Assessment, rubric: Rubric) -> list[ScoreWarning]:
     stamp = assessment.stamp
     if stamp is None or stamp.hash == rubric.content_hash:
         return []
@@ -424,7 +424,7 @@ def _drift(assessment: Assessment, rubric: Rubric) -> list[Warning]:
     detail_en = "; ".join(parts_en) or "texts or settings changed"
     detail_zh = "；".join(parts_zh) or "文字或设置有改动"
     return [
-        Warning(
+        ScoreWarning(
             "rubric_drift",
             T(
                 f"the workbook was made from rubric {stamp.id} {stamp.version}, scored with {rubric.id} "

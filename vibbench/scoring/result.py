@@ -115,10 +115,13 @@ class RecommendationResult:
 
 
 @dataclass(frozen=True)
-class Warning:
+class ScoreWarning:
+    """Something a reader should know about a score (never an error). Not named ``Warning``: that
+    would shadow Python's built-in."""
+
     code: str
-    """``disagreement``, ``unsupported_claim``, ``inconsistent``, ``low_coverage``, ``rubric_drift``,
-    ``removed_indicator``."""
+    """``disagreement``, ``unsupported_claim``, ``inconsistent``, ``low_coverage``, ``implausible``,
+    ``not_applicable``, ``rubric_drift``, ``removed_indicator``, ``external_link``."""
     message: Text
     indicator: str | None = None
 
@@ -133,7 +136,7 @@ class Result:
     dimensions: tuple[NodeResult, ...]
     indicators: tuple[IndicatorResult, ...]
     recommendations: tuple[RecommendationResult, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[ScoreWarning, ...]
 
     def find(self, ident: str) -> IndicatorResult | NodeResult | None:
         for group in (self.indicators, self.dimensions, self.pillars):
