@@ -62,8 +62,9 @@ def applying(assessment: Assessment, rubric: Rubric) -> frozenset[str]:
     cached = _APPLYING.get(key)
     if cached is None or _APPLYING_OF.get(id(rubric)) is not rubric:
         cached = frozenset(i.id for i in rubric.indicators() if i.applies(profile))
-        if len(_APPLYING) > 64:
+        if len(_APPLYING) > 64:  # a long-lived process with many rubrics: start again
             _APPLYING.clear()
+            _APPLYING_OF.clear()
         _APPLYING[key] = cached
         _APPLYING_OF[id(rubric)] = rubric
     na = assessment.not_applicable
