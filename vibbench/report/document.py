@@ -124,19 +124,9 @@ def build_report(
         peers=standing,
     )
     doc = build(result, lang, inputs)
-    text: str | bytes
-    if kind == "html":
-        from vibbench.report import write_html
+    from vibbench.formats import Format, renderer
 
-        text = write_html.render(doc)
-    elif kind == "docx":
-        from vibbench.report import write_docx
-
-        text = write_docx.render(doc)
-    else:
-        from vibbench.report import write_markdown
-
-        text = write_markdown.render(doc)
+    text: str | bytes = renderer("report", Format(kind))(doc)
     return RenderedReport(text, files, tuple(notes))
 
 
