@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,10 @@ HOSTILE = [
     "=cmd|' /C calc'!A0",
     "+1+1",
     "@SUM(1)",
+    "http://evil.example/login",
+    "007",
 ]
+"""Formulas, a link and a number with a leading zero: each must come back as the same text."""
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +188,31 @@ def test_the_same_input_gives_the_same_bytes(samples: list[Result]) -> None:
     )
 
 
+FIXED_ZIP_DATE_LIMIT = (2026, 1, 1, 0, 0, 0)
+
+
+def test_the_bytes_hold_no_clock(samples: list[Result]) -> None:
+    """Two runs within one second agree even with a clock in the file: the dates must be fixed."""
+    data = xf.score_xlsx(samples[0], "en")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        (date,) = {i.date_time for i in z.infolist()}  # one date for every part, not the clock's
+        assert date <= FIXED_ZIP_DATE_LIMIT
+        core = z.read("docProps/core.xml").decode()
+    assert core.count(xf.FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")) == 2, core  # created, modified
+    wb = _book(data)
+    assert wb.properties.created == xf.FIXED_TIME and wb.properties.creator == "vibbench"
+
+
+def test_column_widths_are_the_text_plus_a_margin(samples: list[Result]) -> None:
+    wb = _book(xf.score_xlsx(samples[0], "en"))
+    ws = wb["Pillars"]
+    # "Id" and ids like "RD" are narrow: the minimum; "Share among siblings" is the widest text of F
+    assert ws.column_dimensions["A"].width == xf.MIN_WIDTH
+    assert ws.column_dimensions["G"].width == len("Share among siblings") + 2
+    names = [p.name.get("en") for p in samples[0].pillars]
+    assert ws.column_dimensions["B"].width == max(len("Pillar"), *map(len, names)) + 2
+
+
 # --- compare --------------------------------------------------------------------------------------
 
 
@@ -313,6 +342,7 @@ def test_text_is_never_stored_as_a_formula(hostile: list[Result], lang: str) -> 
             for row in ws.iter_rows():
                 for c in row:
                     assert c.data_type != "f", (kind, ws.title, c.coordinate, c.value)
+                    assert c.hyperlink is None, (kind, ws.title, c.coordinate, c.value)
                     if isinstance(c.value, str) and c.value in HOSTILE:
                         assert c.data_type == "s"
                         found.add(c.value)
@@ -399,7 +429,8 @@ def test_a_large_cohort_has_every_institution_once(samples: list[Result]) -> Non
 def test_importing_the_writer_loads_no_heavy_library() -> None:
     code = (
         "import sys, vibbench.report.xlsx_format, vibbench.scoring.cohort;"
-        "heavy = [m for m in ('openpyxl', 'numpy', 'pandas', 'matplotlib', 'pydantic', 'docx') if m in sys.modules];"
+        "heavy = [m for m in ('openpyxl', 'xlsxwriter', 'numpy', 'pandas', 'matplotlib', 'pydantic', 'docx')"
+        " if m in sys.modules];"
         "print(heavy); sys.exit(1 if heavy else 0)"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
