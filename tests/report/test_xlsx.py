@@ -147,6 +147,14 @@ def test_every_sheet_is_a_frozen_filtered_table_with_colour_scales(samples: list
             assert ranges.get(col) == ["colorScale"], (title, col, ranges)
 
 
+def test_long_text_columns_wrap_even_where_empty(samples: list[Result]) -> None:
+    ind = _book(xf.score_xlsx(samples[0], "en"))["Indicators"]
+    comments = _column(ind, "Comment")
+    assert any(c.value is None for c in comments) and any(c.value for c in comments)
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in comments)
+    assert not any(c.alignment.wrap_text for c in _column(ind, "Id"))
+
+
 def test_headers_and_names_follow_the_language(samples: list[Result]) -> None:
     result = samples[0]
     wb = _book(xf.score_xlsx(result, "zh"))

@@ -305,8 +305,10 @@ def _write(wb: Any, formats: _Formats, table: Table) -> None:
         for col, value in enumerate(row):
             if isinstance(value, str):
                 text = _clean(value)
-                if text:  # an empty text is an empty cell, as in openpyxl
+                if text:
                     write_string(r, col, text, formats.wrap if col in wrapped else None)
+                elif col in wrapped:  # an empty text is an empty cell, still wrapped for what is typed
+                    ws.write_blank(r, col, None, formats.wrap)
                 continue
             if isinstance(value, Fmt):
                 v = _number(value.value)
