@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vibbench.report import xlsx_format as xf
 from vibbench.rubric.loader import load_rubric
@@ -183,6 +186,35 @@ def test_column_widths_fit_the_text_and_count_chinese_double(
     assert width <= xf.MAX_WIDTH
     # a column of short numbers stays narrow
     assert ws.column_dimensions["A"].width <= 12
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True, min_value=None, max_value=None, width=64),
+    st.integers(-(10**12), 10**12),
+    st.booleans(),
+    st.text(max_size=80),
+    st.builds(xf.Fmt, st.one_of(st.none(), st.floats(-1e6, 1e6)), st.sampled_from([xf.WHOLE, xf.PERCENT])),
+)
+
+
+@given(
+    st.lists(st.lists(CELLS, min_size=0, max_size=2), max_size=30),
+    st.sampled_from([xf.ONE_DECIMAL, xf.SIGNED, xf.PERCENT, xf.WHOLE]),
+)
+def test_a_column_is_as_wide_as_its_widest_cell_as_shown(rows: list[list[Any]], number_format: str) -> None:
+    """The width found from the largest and smallest numbers is the width of every cell shown."""
+    table = xf.Table("T", ["", "Value"], rows, formats={1: number_format})
+    for col in (0, 1):
+        fmt = table.formats.get(col, xf.ONE_DECIMAL)
+        shown = [
+            xf._display_width(xf._shown(row[col], fmt))
+            for row in rows
+            if col < len(row)
+            and not (isinstance(row[col], float) and not math.isfinite(row[col]))  # written empty
+        ]
+        widest = max([xf._display_width(table.header[col]), *shown])
+        assert xf._column_width(table, col) == min(xf.MAX_WIDTH, max(xf.MIN_WIDTH, widest + 2))
 
 
 def test_the_same_input_gives_the_same_bytes(samples: list[Result]) -> None:

