@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
 import shutil
@@ -461,6 +462,26 @@ def test_a_large_cohort_has_every_institution_once(samples: list[Result]) -> Non
     assert wb["Data quality"].max_row == 1 + len(cohort)
     overall = [c.value for c in _column(wb["Ranking"], "Overall", 2)]
     assert overall == sorted(overall, reverse=True)
+
+
+def test_writing_a_workbook_sets_off_no_garbage_collection(samples: list[Result]) -> None:
+    """Each collection would walk every result alive (the whole cohort) to free nothing."""
+    ranked = rank(samples * 60)
+    collections: list[str] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(phase)
+
+    gc.callbacks.append(count)
+    try:
+        data = xf.compare_xlsx(ranked, samples[0].rubric, "en", "exclude")
+    finally:
+        gc.callbacks.remove(count)
+    # at most the one the collector, resumed, may run at once on what was allocated meanwhile
+    assert len(collections) <= 1, len(collections)
+    assert _book(data).sheetnames[0] == "Ranking"
+    assert gc.isenabled()
 
 
 # --- light on the score path ----------------------------------------------------------------------

@@ -15,10 +15,12 @@ the input only (a fixed creation date; in memory, XlsxWriter dates every zip ent
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -334,6 +336,20 @@ def _write(wb: Any, formats: _Formats, table: Table) -> None:
                 write_number(r, col, v, fmt)
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a workbook is made: its ~100,000 small objects
+    (cells, rows) set off collections, each walking every result still alive and nothing to free —
+    a third of ``compare --format xlsx``'s writing time for 1,000 institutions."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _book(tables: Sequence[Table]) -> bytes:
     import io
 
@@ -390,7 +406,8 @@ def _yes_no(flag: bool, lang: str) -> str:
 
 def score_xlsx(result: Result, lang: str) -> bytes:
     """``vibbench score --format xlsx``: Summary, Pillars, Dimensions, Indicators, Recommendations, Warnings."""
-    return _book(score_tables(result, lang))
+    with _gc_paused():
+        return _book(score_tables(result, lang))
 
 
 def score_tables(result: Result, lang: str) -> list[Table]:
@@ -546,7 +563,8 @@ def compare_xlsx(
 ) -> bytes:
     """``vibbench compare --format xlsx``: the commission's cohort workbook — Ranking, Dimensions ×
     institutions, Shared gaps, Data quality, Progress."""
-    return _book(compare_tables(ranked, rubric, lang, missing, top=top))
+    with _gc_paused():
+        return _book(compare_tables(ranked, rubric, lang, missing, top=top))
 
 
 def compare_tables(
@@ -731,7 +749,8 @@ def sensitivity_xlsx(
 ) -> bytes:
     """``vibbench sensitivity --format xlsx``: per institution its score and rank percentiles and a
     verdict, the cohort's verdict; then the top priorities by name, the most stable first."""
-    return _book(sensitivity_tables(ranked, analysis, rubric, lang))
+    with _gc_paused():
+        return _book(sensitivity_tables(ranked, analysis, rubric, lang))
 
 
 def sensitivity_tables(
