@@ -40,7 +40,7 @@ def test_wheel_contains_the_bundled_rubrics(tmp_path: Path) -> None:
     assert not any(n.startswith(("tests/", "samples/")) for n in names)
 
 
-HEAVY = ("pandas", "numpy", "openpyxl", "matplotlib", "docx")
+HEAVY = ("pandas", "numpy", "openpyxl", "xlsxwriter", "matplotlib", "docx")
 """pydantic is left out: it validates a rubric the first time it is compiled (a cache miss)."""
 
 

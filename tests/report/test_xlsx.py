@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import math
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vibbench.report import xlsx_format as xf
 from vibbench.rubric.loader import load_rubric
@@ -33,7 +38,10 @@ HOSTILE = [
     "=cmd|' /C calc'!A0",
     "+1+1",
     "@SUM(1)",
+    "http://evil.example/login",
+    "007",
 ]
+"""Formulas, a link and a number with a leading zero: each must come back as the same text."""
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +151,14 @@ def test_every_sheet_is_a_frozen_filtered_table_with_colour_scales(samples: list
             assert ranges.get(col) == ["colorScale"], (title, col, ranges)
 
 
+def test_long_text_columns_wrap_even_where_empty(samples: list[Result]) -> None:
+    ind = _book(xf.score_xlsx(samples[0], "en"))["Indicators"]
+    comments = _column(ind, "Comment")
+    assert any(c.value is None for c in comments) and any(c.value for c in comments)
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in comments)
+    assert not any(c.alignment.wrap_text for c in _column(ind, "Id"))
+
+
 def test_headers_and_names_follow_the_language(samples: list[Result]) -> None:
     result = samples[0]
     wb = _book(xf.score_xlsx(result, "zh"))
@@ -173,6 +189,35 @@ def test_column_widths_fit_the_text_and_count_chinese_double(
     assert ws.column_dimensions["A"].width <= 12
 
 
+CELLS = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True, min_value=None, max_value=None, width=64),
+    st.integers(-(10**12), 10**12),
+    st.booleans(),
+    st.text(max_size=80),
+    st.builds(xf.Fmt, st.one_of(st.none(), st.floats(-1e6, 1e6)), st.sampled_from([xf.WHOLE, xf.PERCENT])),
+)
+
+
+@given(
+    st.lists(st.lists(CELLS, min_size=0, max_size=2), max_size=30),
+    st.sampled_from([xf.ONE_DECIMAL, xf.SIGNED, xf.PERCENT, xf.WHOLE]),
+)
+def test_a_column_is_as_wide_as_its_widest_cell_as_shown(rows: list[list[Any]], number_format: str) -> None:
+    """The width found from the largest and smallest numbers is the width of every cell shown."""
+    table = xf.Table("T", ["", "Value"], rows, formats={1: number_format})
+    for col in (0, 1):
+        fmt = table.formats.get(col, xf.ONE_DECIMAL)
+        shown = [
+            xf._display_width(xf._shown(row[col], fmt))
+            for row in rows
+            if col < len(row)
+            and not (isinstance(row[col], float) and not math.isfinite(row[col]))  # written empty
+        ]
+        widest = max([xf._display_width(table.header[col]), *shown])
+        assert xf._column_width(table, col) == min(xf.MAX_WIDTH, max(xf.MIN_WIDTH, widest + 2))
+
+
 def test_the_same_input_gives_the_same_bytes(samples: list[Result]) -> None:
     assert xf.score_xlsx(samples[1], "zh") == xf.score_xlsx(samples[1], "zh")
     ranked = rank(samples)
@@ -182,6 +227,31 @@ def test_the_same_input_gives_the_same_bytes(samples: list[Result]) -> None:
     assert xf.sensitivity_xlsx(ranked, analysis, rubric, "en") == xf.sensitivity_xlsx(
         ranked, analysis, rubric, "en"
     )
+
+
+FIXED_ZIP_DATE_LIMIT = (2026, 1, 1, 0, 0, 0)
+
+
+def test_the_bytes_hold_no_clock(samples: list[Result]) -> None:
+    """Two runs within one second agree even with a clock in the file: the dates must be fixed."""
+    data = xf.score_xlsx(samples[0], "en")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        (date,) = {i.date_time for i in z.infolist()}  # one date for every part, not the clock's
+        assert date <= FIXED_ZIP_DATE_LIMIT
+        core = z.read("docProps/core.xml").decode()
+    assert core.count(xf.FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")) == 2, core  # created, modified
+    wb = _book(data)
+    assert wb.properties.created == xf.FIXED_TIME and wb.properties.creator == "vibbench"
+
+
+def test_column_widths_are_the_text_plus_a_margin(samples: list[Result]) -> None:
+    wb = _book(xf.score_xlsx(samples[0], "en"))
+    ws = wb["Pillars"]
+    # "Id" and ids like "RD" are narrow: the minimum; "Share among siblings" is the widest text of F
+    assert ws.column_dimensions["A"].width == xf.MIN_WIDTH
+    assert ws.column_dimensions["G"].width == len("Share among siblings") + 2
+    names = [p.name.get("en") for p in samples[0].pillars]
+    assert ws.column_dimensions["B"].width == max(len("Pillar"), *map(len, names)) + 2
 
 
 # --- compare --------------------------------------------------------------------------------------
@@ -313,6 +383,7 @@ def test_text_is_never_stored_as_a_formula(hostile: list[Result], lang: str) -> 
             for row in ws.iter_rows():
                 for c in row:
                     assert c.data_type != "f", (kind, ws.title, c.coordinate, c.value)
+                    assert c.hyperlink is None, (kind, ws.title, c.coordinate, c.value)
                     if isinstance(c.value, str) and c.value in HOSTILE:
                         assert c.data_type == "s"
                         found.add(c.value)
@@ -393,13 +464,34 @@ def test_a_large_cohort_has_every_institution_once(samples: list[Result]) -> Non
     assert overall == sorted(overall, reverse=True)
 
 
+def test_writing_a_workbook_sets_off_no_garbage_collection(samples: list[Result]) -> None:
+    """Each collection would walk every result alive (the whole cohort) to free nothing."""
+    ranked = rank(samples * 60)
+    collections: list[str] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(phase)
+
+    gc.callbacks.append(count)
+    try:
+        data = xf.compare_xlsx(ranked, samples[0].rubric, "en", "exclude")
+    finally:
+        gc.callbacks.remove(count)
+    # at most the one the collector, resumed, may run at once on what was allocated meanwhile
+    assert len(collections) <= 1, len(collections)
+    assert _book(data).sheetnames[0] == "Ranking"
+    assert gc.isenabled()
+
+
 # --- light on the score path ----------------------------------------------------------------------
 
 
 def test_importing_the_writer_loads_no_heavy_library() -> None:
     code = (
         "import sys, vibbench.report.xlsx_format, vibbench.scoring.cohort;"
-        "heavy = [m for m in ('openpyxl', 'numpy', 'pandas', 'matplotlib', 'pydantic', 'docx') if m in sys.modules];"
+        "heavy = [m for m in ('openpyxl', 'xlsxwriter', 'numpy', 'pandas', 'matplotlib', 'pydantic', 'docx')"
+        " if m in sys.modules];"
         "print(heavy); sys.exit(1 if heavy else 0)"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
