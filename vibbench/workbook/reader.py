@@ -102,6 +102,8 @@ _DASHES = "-–—‐‑−"
 _LABEL = re.compile(rf"([+-]?\d+(?:\.\d+)?)\s*(?:[{_DASHES}]\s*.*)?", re.DOTALL)
 _TOKEN_LABEL = re.compile(rf"(\S+?)\s*[{_DASHES}]\s*\S.*", re.DOTALL)
 _NO_SCALE = Scale(0, 4, {})
+SMALL_FILE = 2 * 1024 * 1024
+"""Files up to this size are handed to calamine as the bytes already read and checked."""
 _PLAIN_SHEET = re.compile(r"[\w.]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _NAME_CONTROLS: dict[int, str | None] = {**CONTROLS, ord("\n"): " ", ord("\t"): " "}
@@ -566,6 +568,8 @@ class _Reader:
         self.currency: str | None = None
         self.cells = 0
         """Cells of the used rectangles of the sheets scanned so far (bounded by MAX_TOTAL_CELLS)."""
+        self.from_bytes = True
+        """Calamine was handed the very bytes checked (else it read the file from its path)."""
         self.before: Any = None
         """The file's identity when the checks began (calamine must read that very file)."""
         self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
@@ -587,14 +591,16 @@ class _Reader:
 
         from python_calamine import CalamineWorkbook
 
-        # Calamine reads the file itself: handed the bytes (from_filelike) it keeps two more
-        # copies of them (a 45 MB workbook peaked at 190 MB; from the path, at 60 MB). The file
-        # must then be the one checked above: same inode, size and modification time before the
-        # checks and after calamine is done.
+        # A large file: calamine reads it itself, since handed the bytes (from_filelike) it keeps
+        # two more copies of them (a 45 MB workbook peaked at 190 MB; from the path, at 60 MB).
+        # The file must then be the one checked above: same inode, size and modification time
+        # before the checks and after calamine is done. A small one (every real self-assessment):
+        # the bytes checked are the bytes read, and the file is neither opened nor read again.
+        self.from_bytes = len(data) <= SMALL_FILE or not _utf8_path(self.real)
         try:
-            if _utf8_path(self.real):
+            if not self.from_bytes:
                 self.book = CalamineWorkbook.from_path(self.real)
-            else:  # a name calamine cannot take (bytes that are not UTF-8): the bytes read
+            else:  # small, or a name calamine cannot take (bytes that are not UTF-8): the bytes read
                 self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except BaseException as exc:
             if not _from_calamine(exc):
@@ -640,7 +646,7 @@ class _Reader:
 
     def _unchanged(self) -> None:
         """Calamine read the file that was checked: same inode, size and modification time."""
-        if _identity(self.real) != self.before:
+        if not self.from_bytes and _identity(self.real) != self.before:
             raise WorkbookError.one(
                 Where(self.shown),
                 T("the file changed while it was being read", "读取过程中文件发生了变化"),
