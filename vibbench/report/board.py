@@ -48,28 +48,9 @@ TEXTS: dict[str, Text] = {
     "generated": T("Report date", "报告日期"),
     # Executive summary
     "h_summary": T("Executive summary", "摘要"),
-    "sum_overall": T(
-        "Overall {score} against VIB's {ref} — {band}. The gap is {gap} points; {cov} of the rubric's "
-        "weight was answered.",
-        "总分 {score}，VIB 为 {ref}，处于「{band}」阶段。差距 {gap} 分；已回答框架权重的 {cov}。",
-    ),
     "sum_none": T(
         "No indicator was answered, so there is no overall score.",
         "没有回答任何指标，因此没有总分。",
-    ),
-    "sum_gaps": T(
-        "{n}: {items}. Together they cost {sum} of the {gap} points.",
-        "{n}：{items}。合计 {sum} 分（总差距 {gap} 分）。",
-    ),
-    "sum_gap_item": T("{ind} ({pts} points)", "{ind}（{pts} 分）"),
-    "sum_no_gaps": T("No indicator falls short of VIB.", "没有低于 VIB 的指标。"),
-    "sum_pillars": T(
-        "Strongest pillar: {best} ({bs}); weakest: {worst} ({ws}).",
-        "最强支柱：{best}（{bs}）；最弱支柱：{worst}（{ws}）。",
-    ),
-    "sum_plan": T(
-        "The roadmap below lists {n} reform steps (quick wins: {q}); data-quality notes: {w}.",
-        "下文路线图列出 {n} 项改革措施（近期见效：{q} 项）；数据质量提示：{w} 条。",
     ),
     # v2: page 1
     "verdict": T(
@@ -105,9 +86,7 @@ TEXTS: dict[str, Text] = {
     "ph_quick_win": T("After quick wins", "近期措施落实后"),
     "ph_medium": T("After 1–3 years", "1–3 年后"),
     "ph_structural": T("After structural reforms", "结构性改革后"),
-    "target": T("Target", "目标"),
     "percentile": T("Percentile among peers", "同类机构百分位"),
-    "peer_median": T("Peers' median", "同类机构中位数"),
     "h_funder": T("For the funder", "致主管部门"),
     "funder_intro": T(
         "These steps are for the funder (the ministry, commission or sponsor that sets the institution's "
@@ -117,7 +96,6 @@ TEXTS: dict[str, Text] = {
     "funder_none": T(
         "No step for the funder among the top priorities.", "优先事项中暂无需主管部门推动的措施。"
     ),
-    "summary_chart": T("Dimensions against VIB", "各维度与 VIB 对比"),
     # Tables
     "h_pillars": T("Pillars", "支柱概览"),
     "pillar": T("Pillar", "支柱"),
@@ -140,7 +118,6 @@ TEXTS: dict[str, Text] = {
     "recommendation": T("Recommendation", "建议"),
     "now_next": T("Now → next target", "现状 → 下一目标"),
     "median": T("median of {n}; spread {s}", "{n} 人中位数；分歧 {s}"),
-    "no_answers": T("no answers", "无回答"),
     # Charts
     "h_charts": T("Charts", "图表"),
     "no_charts": T("Charts were not drawn (--no-charts).", "未绘制图表（使用了 --no-charts）。"),
@@ -178,9 +155,6 @@ TEXTS: dict[str, Text] = {
     "h_quick_win": T("Quick wins", "近期见效"),
     "h_medium": T("1–3 years", "1–3 年"),
     "h_structural": T("Structural", "结构性改革"),
-    "next_level": T("next level; VIB: {ref}", "下一级；VIB：{ref}"),
-    "vib_level": T("VIB's level", "VIB 的等级"),
-    "vib_value": T("VIB's value", "VIB 的数值"),
     "not_answered": T("not answered", "未回答"),
     # Data quality
     "h_quality": T("Data quality", "数据质量"),
@@ -256,26 +230,6 @@ TEXTS: dict[str, Text] = {
     "p_top": T("Recommendations for the top (--top)", "建议覆盖的优先项数（--top）"),
     "p_lang": T("Language (--lang)", "语言（--lang）"),
     "p_generated": T("Generated", "生成日期"),
-}
-
-_LARGEST = {
-    "en": {1: "The largest gap", 2: "The two largest gaps", 3: "The three largest gaps"},
-    "zh": {1: "差距最大的一项", 2: "差距最大的两项", 3: "差距最大的三项"},
-}
-
-_QUALITY_ORDER = (
-    "disagreement",
-    "unsupported_claim",
-    "inconsistent",
-    "rubric_drift",
-    "removed_indicator",
-    "low_coverage",
-)
-
-
-_LARGEST = {
-    "en": {1: "The largest gap", 2: "The two largest gaps", 3: "The three largest gaps"},
-    "zh": {1: "差距最大的一项", 2: "差距最大的两项", 3: "差距最大的三项"},
 }
 
 QUALITY_ORDER = (

@@ -227,7 +227,7 @@ def answer_bounds(indicator: Indicator) -> tuple[float | None, float | None]:
 
 
 def set_text(cell: Any, text: str) -> Any:
-    """Store ``text`` in ``cell`` as a string, never as a formula (openpyxl reads ``=…`` as one)."""
+    """Store ``text`` in an existing ``cell`` as a string, never as a formula (see :func:`_put`)."""
     cell.value = text
     cell.data_type = "s"
     return cell
@@ -243,9 +243,10 @@ def _put(ws: Worksheet, row: int, column: int, value: str | float | None) -> Cel
     ``=WEBSERVICE(...)`` or a DDE ``=cmd|...`` would run in the respondent's spreadsheet. Every
     cell this module writes goes through here.
     """
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.data_type = "s"
+        return set_text(cell, value)
+    cell.value = value
     return cell
 
 
@@ -454,19 +455,9 @@ def _institution(ws: Worksheet, rubric: Rubric, lang: str) -> None:
             codes = [currency, *(rubric.money.rates if rubric.money else {})]
             dv = _choice(codes, label, prompt)
         elif key == "research_staff":
-            dv = DataValidation(
-                type="decimal",
-                operator="greaterThan",
-                formula1="0",
-                allow_blank=True,
-                showInputMessage=True,
-                showErrorMessage=True,
-                errorStyle="warning",
-                promptTitle=label[:32],
-                prompt=prompt[:255],
-                errorTitle=label[:32],
-                error=T("A number above 0.", "请填写大于 0 的数。").get(lang),
-            )
+            error = T("A number above 0.", "请填写大于 0 的数。").get(lang)
+            dv = _validation("decimal", formula1="0", title=label, prompt=prompt, error=error)
+            dv.operator = "greaterThan"
         else:
             value.number_format = "@"  # text: a year stays "2025", a date stays as typed
             dv = DataValidation(type=None, showInputMessage=True, promptTitle=label[:32], prompt=prompt[:255])
@@ -478,18 +469,7 @@ def _institution(ws: Worksheet, rubric: Rubric, lang: str) -> None:
 def _choice(options: list[str], title: str, prompt: str) -> Any:
     """A dropdown of ``options`` (a warning, not a stop, for anything else typed)."""
     inline = '"' + ",".join(o.replace('"', "") for o in options) + '"'
-    return DataValidation(
-        type="list",
-        formula1=inline[:_LIST_LIMIT],
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
-        errorStyle="warning",
-        promptTitle=title[:32],
-        prompt=prompt[:255],
-        errorTitle=title[:32],
-        error=prompt[:255],
-    )
+    return _validation("list", formula1=inline[:_LIST_LIMIT], title=title, prompt=prompt, error=prompt)
 
 
 def _levels(ws: Worksheet, rubric: Rubric, lang: str) -> dict[str, str]:
