@@ -8,9 +8,11 @@ from typing import Any
 from vibbench.text import Text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Answer:
-    """One respondent's answer to one indicator."""
+    """One respondent's answer to one indicator. (Its ``__init__`` is written out: one dictionary
+    update instead of a frozen dataclass's ``object.__setattr__`` per field — the reader makes one
+    per answered row of every workbook; tests/scoring/test_results.py checks it matches the fields.)"""
 
     indicator: str
     value: float
@@ -22,6 +24,26 @@ class Answer:
     respondent: str | None = None
     evidence: str = ""
     comment: str = ""
+
+    def __init__(
+        self,
+        indicator: str,
+        value: float,
+        cell: str,
+        raw: str = "",
+        respondent: str | None = None,
+        evidence: str = "",
+        comment: str = "",
+    ) -> None:
+        self.__dict__.update(
+            indicator=indicator,
+            value=value,
+            cell=cell,
+            raw=raw,
+            respondent=respondent,
+            evidence=evidence,
+            comment=comment,
+        )
 
 
 @dataclass(frozen=True)
