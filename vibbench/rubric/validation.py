@@ -188,8 +188,11 @@ def _check_prefix(node: dict[Any, Any], ident: str | None, parent: str | None, p
         )
 
 
-_LEVEL_ONLY = ("levels",)
-_NUMBER_ONLY = ("unit", "direction", "min", "target", "scale", "range")
+# keys that belong to one indicator type only: (type, its name in Chinese, keys)
+_TYPE_ONLY = (
+    ("level", "等级型", ("levels",)),
+    ("number", "数值型", ("unit", "direction", "min", "target", "scale", "range")),
+)
 
 
 def _check_indicator(
@@ -199,26 +202,17 @@ def _check_indicator(
     iid = i.get("id", "?")
     ref = i.get("reference")
     known = kind in ("level", "number", "boolean")
-    for key in _LEVEL_ONLY if known and kind != "level" else ():
-        if key in i:
-            problems.add(
-                where(i, key),
-                T(
-                    f"`{key}` applies to level indicators only ({iid} is {kind})",
-                    f"`{key}` 只适用于等级型指标（{iid} 为 {kind}）",
-                ),
-                T(f"remove `{key}` or set `type: level`", f"请删除 `{key}` 或设 `type: level`"),
-            )
-    for key in _NUMBER_ONLY if known and kind != "number" else ():
-        if key in i:
-            problems.add(
-                where(i, key),
-                T(
-                    f"`{key}` applies to number indicators only ({iid} is {kind})",
-                    f"`{key}` 只适用于数值型指标（{iid} 为 {kind}）",
-                ),
-                T(f"remove `{key}` or set `type: number`", f"请删除 `{key}` 或设 `type: number`"),
-            )
+    for owner, owner_zh, only in _TYPE_ONLY if known else ():
+        for key in only if kind != owner else ():
+            if key in i:
+                problems.add(
+                    where(i, key),
+                    T(
+                        f"`{key}` applies to {owner} indicators only ({iid} is {kind})",
+                        f"`{key}` 只适用于{owner_zh}指标（{iid} 为 {kind}）",
+                    ),
+                    T(f"remove `{key}` or set `type: {owner}`", f"请删除 `{key}` 或设 `type: {owner}`"),
+                )
     for r in i.get("recommendations") or []:
         if isinstance(r, dict) and isinstance(r.get("theme"), str) and r["theme"] not in themes:
             problems.add(
